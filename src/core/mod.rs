@@ -1,0 +1,11 @@
+//! The pure protocol core: everything here is plain Rust that never touches the network,
+//! the DOM or a clock, so it builds and tests natively with `cargo test`.
+//!
+//! The browser edge (`crate::web`, `crate::js`) moves bytes and events; it asks this core
+//! what a message means and what to send next.
+
+pub mod error;
+pub mod jsonrpc;
+pub mod model;
+pub mod negotiate;
+pub mod sse;

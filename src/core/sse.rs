@@ -1,0 +1,289 @@
+//! A Server-Sent Events parser (the WHATWG `text/event-stream` grammar) that accepts bytes in
+//! chunks split anywhere: mid-line, mid-CRLF, mid-UTF-8 sequence.
+//!
+//! It keeps the last event id and the `retry` delay, because resuming an MCP stream needs both:
+//! wait `retry` ms, then reconnect with `Last-Event-ID`.
+
+use super::error::{Error, InvalidMessage};
+
+/// One dispatched event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The `event` field; `"message"` when absent.
+    pub event: String,
+    pub data: String,
+    /// The last event id in force when this event was dispatched.
+    pub id: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Parser {
+    line: Vec<u8>,
+    /// The previous chunk ended in CR: a LF at the start of the next one belongs to it.
+    after_cr: bool,
+    at_start: bool,
+    data: String,
+    has_data: bool,
+    event: String,
+    id_buffer: Option<String>,
+    last_event_id: Option<String>,
+    retry_ms: Option<u32>,
+    max_event_bytes: usize,
+}
+
+impl Parser {
+    /// `max_event_bytes` bounds one line and one event's data, so a server cannot make the
+    /// client buffer without limit.
+    pub fn new(max_event_bytes: usize) -> Self {
+        Parser {
+            line: Vec::new(),
+            after_cr: false,
+            at_start: true,
+            data: String::new(),
+            has_data: false,
+            event: String::new(),
+            id_buffer: None,
+            last_event_id: None,
+            retry_ms: None,
+            max_event_bytes,
+        }
+    }
+
+    /// The id to send as `Last-Event-ID` when resuming.
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.last_event_id.as_deref()
+    }
+
+    /// The reconnection delay the server asked for, if it did.
+    pub fn retry_ms(&self) -> Option<u32> {
+        self.retry_ms
+    }
+
+    /// Feeds a chunk and returns the events it completed.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<Vec<Event>, Error> {
+        let mut out = Vec::new();
+        let mut rest = chunk;
+        if self.at_start && !rest.is_empty() {
+            // A UTF-8 BOM may only appear at the very start of the stream.
+            if self.line.is_empty() && rest.len() >= 3 && rest.starts_with(b"\xEF\xBB\xBF") {
+                rest = &rest[3..];
+            }
+            self.at_start = false;
+        }
+        if self.after_cr && rest.first() == Some(&b'\n') {
+            rest = &rest[1..];
+        }
+        self.after_cr = false;
+        while let Some(pos) = rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+            self.line.extend_from_slice(&rest[..pos]);
+            let line = std::mem::take(&mut self.line);
+            self.process_line(&line, &mut out)?;
+            if rest[pos] == b'\r' {
+                match rest.get(pos + 1) {
+                    Some(b'\n') => rest = &rest[pos + 2..],
+                    Some(_) => rest = &rest[pos + 1..],
+                    None => {
+                        self.after_cr = true;
+                        rest = &[];
+                    }
+                }
+            } else {
+                rest = &rest[pos + 1..];
+            }
+        }
+        self.line.extend_from_slice(rest);
+        if self.line.len() > self.max_event_bytes {
+            return Err(Error::MessageTooLarge { limit: self.max_event_bytes });
+        }
+        Ok(out)
+    }
+
+    fn process_line(&mut self, line: &[u8], out: &mut Vec<Event>) -> Result<(), Error> {
+        if line.is_empty() {
+            self.dispatch(out);
+            return Ok(());
+        }
+        if line[0] == b':' {
+            return Ok(()); // a comment, e.g. a keep-alive
+        }
+        let (name, value) = match line.iter().position(|&b| b == b':') {
+            Some(i) => {
+                let v = &line[i + 1..];
+                (&line[..i], v.strip_prefix(b" ").unwrap_or(v))
+            }
+            None => (line, &b""[..]),
+        };
+        let value = String::from_utf8_lossy(value);
+        match name {
+            b"data" => {
+                if self.data.len() + value.len() > self.max_event_bytes {
+                    return Err(Error::MessageTooLarge { limit: self.max_event_bytes });
+                }
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.data.push_str(&value);
+                self.has_data = true;
+            }
+            b"event" => self.event = value.into_owned(),
+            b"id" => {
+                if !value.contains('\0') {
+                    self.id_buffer = Some(value.into_owned());
+                }
+            }
+            b"retry" => {
+                if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+                    self.retry_ms = value.parse().ok();
+                }
+            }
+            _ => {} // unknown fields are ignored, as the grammar requires
+        }
+        Ok(())
+    }
+
+    fn dispatch(&mut self, out: &mut Vec<Event>) {
+        // The id takes effect even for an event without data: MCP's priming event is exactly
+        // that (an id and an empty data line), and resumption starts after it.
+        if let Some(id) = self.id_buffer.take() {
+            self.last_event_id = if id.is_empty() { None } else { Some(id) };
+        }
+        let event = std::mem::take(&mut self.event);
+        if !self.has_data {
+            return;
+        }
+        self.has_data = false;
+        out.push(Event {
+            event: if event.is_empty() { "message".to_owned() } else { event },
+            data: std::mem::take(&mut self.data),
+            id: self.last_event_id.clone(),
+        });
+    }
+
+    /// Call at end of stream. An event not terminated by a blank line is discarded, as the
+    /// grammar says; if it carried data the stream was cut mid-event, which is reported.
+    pub fn finish(&mut self) -> Result<(), Error> {
+        let cut = self.has_data || !self.line.is_empty();
+        self.line.clear();
+        self.data.clear();
+        self.has_data = false;
+        self.event.clear();
+        if cut {
+            Err(Error::InvalidMessage(InvalidMessage::SseFraming("the stream ended in the middle of an event".into())))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(event: &str, data: &str, id: Option<&str>) -> Event {
+        Event { event: event.into(), data: data.into(), id: id.map(Into::into) }
+    }
+
+    fn parse_all(input: &[u8]) -> Vec<Event> {
+        let mut p = Parser::new(1 << 20);
+        p.feed(input).unwrap()
+    }
+
+    /// Feeds the input split at every possible pair of positions: the result must not depend
+    /// on where the network cut the chunks.
+    fn assert_split_invariant(input: &[u8], expected: &[Event]) {
+        for i in 0..=input.len() {
+            for j in i..=input.len() {
+                let mut p = Parser::new(1 << 20);
+                let mut got = p.feed(&input[..i]).unwrap();
+                got.extend(p.feed(&input[i..j]).unwrap());
+                got.extend(p.feed(&input[j..]).unwrap());
+                assert_eq!(got, expected, "split at {i},{j} of {:?}", String::from_utf8_lossy(input));
+            }
+        }
+    }
+
+    #[test]
+    fn lf_crlf_and_cr_line_endings() {
+        let expected = vec![ev("message", "a", None), ev("message", "b", None)];
+        assert_eq!(parse_all(b"data: a\n\ndata: b\n\n"), expected);
+        assert_eq!(parse_all(b"data: a\r\n\r\ndata: b\r\n\r\n"), expected);
+        assert_eq!(parse_all(b"data: a\r\rdata: b\r\r"), expected);
+        assert_split_invariant(b"data: a\r\n\r\ndata: b\r\n\r\n", &expected);
+        assert_split_invariant(b"data: a\r\rdata: b\n\n", &expected);
+    }
+
+    #[test]
+    fn multi_line_data_joins_with_newlines() {
+        let input = b"data: {\"a\":\ndata:1}\ndata\n\n";
+        assert_eq!(parse_all(input), vec![ev("message", "{\"a\":\n1}\n", None)]);
+        assert_split_invariant(input, &[ev("message", "{\"a\":\n1}\n", None)]);
+    }
+
+    #[test]
+    fn comments_event_names_and_unknown_fields() {
+        let input = b": keep-alive\nevent: endpoint\nfoo: bar\ndata: /messages?s=1\n\n";
+        assert_eq!(parse_all(input), vec![ev("endpoint", "/messages?s=1", None)]);
+        // The event name resets after each dispatch.
+        assert_eq!(parse_all(b"event: x\ndata: 1\n\ndata: 2\n\n")[1].event, "message");
+    }
+
+    #[test]
+    fn only_one_leading_space_is_stripped() {
+        assert_eq!(parse_all(b"data:  two\n\n")[0].data, " two");
+        assert_eq!(parse_all(b"data:none\n\n")[0].data, "none");
+    }
+
+    #[test]
+    fn priming_event_sets_last_event_id_without_dispatching() {
+        let mut p = Parser::new(1024);
+        let got = p.feed(b"id: e1\nretry: 250\ndata\n\n").unwrap();
+        assert_eq!(got, vec![ev("message", "", Some("e1"))], "a data line with no value dispatches empty data");
+        let mut p = Parser::new(1024);
+        assert!(p.feed(b"id: e1\nretry: 250\n\n").unwrap().is_empty());
+        assert_eq!(p.last_event_id(), Some("e1"));
+        assert_eq!(p.retry_ms(), Some(250));
+        let got = p.feed(b"id: e2\ndata: x\n\n").unwrap();
+        assert_eq!(got, vec![ev("message", "x", Some("e2"))]);
+        assert_eq!(p.last_event_id(), Some("e2"));
+        // Events without an id keep the last one in force.
+        assert_eq!(p.feed(b"data: y\n\n").unwrap()[0].id.as_deref(), Some("e2"));
+    }
+
+    #[test]
+    fn invalid_retry_and_nul_ids_are_ignored() {
+        let mut p = Parser::new(1024);
+        p.feed(b"retry: 10x\nid: a\0b\ndata: 1\n\n").unwrap();
+        assert_eq!(p.retry_ms(), None);
+        assert_eq!(p.last_event_id(), None);
+    }
+
+    #[test]
+    fn utf8_split_across_chunks() {
+        let input = "data: héllo ✓ 𝄞\n\n".as_bytes();
+        assert_split_invariant(input, &[ev("message", "héllo ✓ 𝄞", None)]);
+    }
+
+    #[test]
+    fn bom_is_stripped_only_at_start() {
+        assert_eq!(parse_all(b"\xEF\xBB\xBFdata: 1\n\n"), vec![ev("message", "1", None)]);
+    }
+
+    #[test]
+    fn oversized_events_are_refused() {
+        let mut p = Parser::new(16);
+        assert!(matches!(p.feed(b"data: 0123456789abcdefXYZ"), Err(Error::MessageTooLarge { limit: 16 })));
+        let mut p = Parser::new(16);
+        p.feed(b"data: 0123456789\n").unwrap();
+        assert!(matches!(p.feed(b"data: 0123456789\n"), Err(Error::MessageTooLarge { .. })));
+    }
+
+    #[test]
+    fn stream_cut_mid_event_is_reported() {
+        let mut p = Parser::new(1024);
+        assert!(p.feed(b"data: {\"jsonrpc\"").unwrap().is_empty());
+        assert!(p.finish().is_err());
+        let mut p = Parser::new(1024);
+        p.feed(b"data: 1\n\n").unwrap();
+        assert!(p.finish().is_ok());
+    }
+}

@@ -1,0 +1,23 @@
+//! # mcp-web-client
+//!
+//! The MCP (Model Context Protocol) client for web apps, compiled to WebAssembly.
+//!
+//! ```text
+//!   JS app ──calls──▶ js (McpClient, McpError, TypeScript types)
+//!                        │
+//!                        ▼
+//!                     web (fetch + streams, timers, aborts)  ◀──bytes──▶  MCP server
+//!                        │
+//!                        ▼
+//!                     core (JSON-RPC, MCP types, SSE, version negotiation)   pure, no I/O
+//! ```
+//!
+//! `core` never touches the network, the DOM or a clock: it builds and tests natively.
+//! `web` and `js` exist only on `wasm32` and only move bytes and events.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod js;
+#[cfg(target_arch = "wasm32")]
+mod web;
