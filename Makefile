@@ -1,0 +1,47 @@
+# The two commands of the README: `make demo` and `make test`. Everything they need is
+# installed by scripts/install.sh, which skips what is already there.
+
+SHELL := /bin/bash
+WASM_OPT := tests/e2e/node_modules/binaryen/bin/wasm-opt
+PKG_WASM := pkg/mcp_web_client_bg.wasm
+
+.PHONY: all install pkg test test-native test-browser test-e2e test-types demo bench size clean
+
+all: pkg
+
+install:
+	@bash scripts/install.sh
+
+# The npm package: wasm-pack (release, --target web), then binaryen's wasm-opt -Oz, which
+# wasm-pack cannot download here. Tests run on this optimised module because it is what ships.
+pkg: install
+	wasm-pack build --release --target web --out-dir pkg
+	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals $(PKG_WASM) -o $(PKG_WASM)
+	rm -f pkg/.gitignore
+	node scripts/package-json.mjs
+	@$(MAKE) --no-print-directory size
+
+size:
+	@for f in $(PKG_WASM) pkg/mcp_web_client.js; do \
+	  printf '%-36s %8d bytes raw, %7d gzip -9\n' $$f $$(stat -c %s $$f) $$(gzip -9 -c $$f | wc -c); done
+
+test: pkg test-native test-types test-browser test-e2e
+
+test-native:
+	cargo test --lib --tests
+
+test-types:
+	cd tests/types && ../e2e/node_modules/.bin/tsc --noEmit -p .
+
+test-browser:
+	bash scripts/wasm-pack-test.sh
+
+test-e2e:
+	node --test --test-concurrency=1 tests/e2e/
+
+demo: pkg
+	node www/serve.mjs
+
+clean:
+	cargo clean
+	rm -rf $(filter-out pkg/elicitation-complete.js pkg/README.md,$(wildcard pkg/*))

@@ -1,0 +1,645 @@
+//! `McpClient`, the class apps use. Translation only: options and arguments in, JS values and
+//! `McpError`s out; the protocol lives in `core` and the connection in `web`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
+
+use super::error::{invalid_argument, to_js};
+use crate::core::error::Error;
+use crate::core::jsonrpc::{codes, RpcError};
+use crate::core::negotiate::Requested;
+use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptions};
+use crate::web::fetch::Fetcher;
+
+const DEFAULT_TIMEOUT_MS: u32 = 60_000;
+const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
+/// `listAllTools` stops after this many pages: a server that always returns a cursor must not
+/// keep the client looping.
+const MAX_PAGES: u32 = 100;
+
+/// An MCP client connected to one server.
+#[wasm_bindgen]
+pub struct McpClient {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    conn: Rc<Connection>,
+    host: Rc<JsHost>,
+    timeout_ms: u32,
+    protocol_version: String,
+    server_info: JsValue,
+    server_capabilities: JsValue,
+    instructions: JsValue,
+}
+
+#[derive(Deserialize)]
+struct InitializeTail {
+    #[serde(rename = "serverInfo")]
+    server_info: Option<Box<RawValue>>,
+    capabilities: Option<Box<RawValue>>,
+    instructions: Option<String>,
+}
+
+#[wasm_bindgen]
+impl McpClient {
+    /// Connects to the server at `url` and completes the handshake.
+    #[wasm_bindgen(unchecked_return_type = "Promise<McpClient>")]
+    pub fn connect(
+        url: String,
+        #[wasm_bindgen(unchecked_param_type = "McpClientOptions")] options: JsValue,
+    ) -> Promise {
+        future_to_promise(async move { Self::connect_inner(url, options).await.map(JsValue::from) })
+    }
+
+    async fn connect_inner(url: String, options: JsValue) -> Result<McpClient, JsValue> {
+        let opts = Options::parse(&url, &options)?;
+        let host = Rc::new(JsHost {
+            events: EventTarget::new().map_err(|_| invalid_argument("EventTarget is not available"))?,
+            on_elicitation: opts.on_elicitation.clone(),
+            on_sampling: opts.on_sampling.clone(),
+            roots: opts.roots.clone(),
+            server: RefCell::new(JsValue::UNDEFINED),
+        });
+        let config = Config {
+            url,
+            headers: opts.headers,
+            fetcher: Fetcher::new(opts.fetch),
+            max_message_bytes: opts.max_message_bytes,
+            capabilities: opts.capabilities,
+            client_info: opts.client_info,
+            requested: opts.requested,
+            connect_timeout_ms: opts.timeout_ms,
+        };
+        let (conn, result) = Connection::connect(config, host.clone()).await.map_err(|e| to_js(&e))?;
+        let tail: InitializeTail = serde_json::from_str(result.get()).map_err(|e| to_js(&Error::Parse(e.to_string())))?;
+        let server_info = raw_to_js(tail.server_info.as_deref());
+        *host.server.borrow_mut() = server_info.clone();
+        let inner = Inner {
+            protocol_version: conn.protocol_version().unwrap_or_default(),
+            conn,
+            host,
+            timeout_ms: opts.timeout_ms,
+            server_info,
+            server_capabilities: raw_to_js(tail.capabilities.as_deref()),
+            instructions: tail.instructions.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+        };
+        Ok(McpClient { inner: Rc::new(inner) })
+    }
+
+    /// The protocol version agreed with the server.
+    #[wasm_bindgen(getter, js_name = protocolVersion)]
+    pub fn protocol_version(&self) -> String {
+        self.inner.protocol_version.clone()
+    }
+
+    #[wasm_bindgen(getter, js_name = serverInfo, unchecked_return_type = "Implementation")]
+    pub fn server_info(&self) -> JsValue {
+        self.inner.server_info.clone()
+    }
+
+    #[wasm_bindgen(getter, js_name = serverCapabilities, unchecked_return_type = "ServerCapabilities")]
+    pub fn server_capabilities(&self) -> JsValue {
+        self.inner.server_capabilities.clone()
+    }
+
+    #[wasm_bindgen(getter, unchecked_return_type = "string | undefined")]
+    pub fn instructions(&self) -> JsValue {
+        self.inner.instructions.clone()
+    }
+
+    /// The session id the server issued, if any.
+    #[wasm_bindgen(getter, js_name = sessionId)]
+    pub fn session_id(&self) -> Option<String> {
+        self.inner.conn.session_id()
+    }
+
+    /// `"streamable-http"` or `"http+sse"` (the deprecated transport, used as a fallback).
+    #[wasm_bindgen(getter)]
+    pub fn transport(&self) -> String {
+        self.inner.conn.transport_name().into()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn closed(&self) -> bool {
+        self.inner.conn.is_closed()
+    }
+
+    /// Sends any request and resolves with its raw result: the escape hatch for methods this
+    /// class has no helper for.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn request(
+        &self,
+        method: String,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        let params = if params.is_undefined() || params.is_null() { None } else { Some(params) };
+        self.call(method, params, &options)
+    }
+
+    #[wasm_bindgen(js_name = listTools, unchecked_return_type = "Promise<ListToolsResult>")]
+    pub fn list_tools(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PaginatedParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call("tools/list".into(), optional(params), &options)
+    }
+
+    /// Every tool, following `nextCursor` for at most 100 pages.
+    #[wasm_bindgen(js_name = listAllTools, unchecked_return_type = "Promise<Tool[]>")]
+    pub fn list_all_tools(&self, #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let all = Array::new();
+            let mut cursor: Option<String> = None;
+            for _ in 0..MAX_PAGES {
+                let params = match &cursor {
+                    Some(c) => Some(raw(serde_json::json!({ "cursor": c }).to_string())?),
+                    None => None,
+                };
+                let opts = inner.request_options(&options)?;
+                let result = inner.conn.request("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
+                #[derive(Deserialize)]
+                struct Page {
+                    #[serde(rename = "nextCursor")]
+                    next_cursor: Option<String>,
+                }
+                let page = raw_to_js(Some(&result));
+                let tools = Reflect::get(&page, &"tools".into()).unwrap_or(JsValue::UNDEFINED);
+                if !Array::is_array(&tools) {
+                    return Err(to_js(&invalid_result("tools/list", "tools is not an array")));
+                }
+                for tool in Array::from(&tools).iter() {
+                    all.push(&tool);
+                }
+                let next: Page = serde_json::from_str(result.get()).map_err(|e| to_js(&invalid_result("tools/list", &e.to_string())))?;
+                match next.next_cursor {
+                    Some(c) if !c.is_empty() => cursor = Some(c),
+                    _ => return Ok(all.into()),
+                }
+            }
+            Err(to_js(&Error::PaginationLimit { pages: MAX_PAGES }))
+        })
+    }
+
+    #[wasm_bindgen(js_name = callTool, unchecked_return_type = "Promise<CallToolResult>")]
+    pub fn call_tool(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] args: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        let params = object(&[("name", name.into()), ("arguments", if args.is_undefined() { Object::new().into() } else { args })]);
+        self.call("tools/call".into(), Some(params), &options)
+    }
+
+    #[wasm_bindgen(js_name = listResources, unchecked_return_type = "Promise<ListResourcesResult>")]
+    pub fn list_resources(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PaginatedParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call("resources/list".into(), optional(params), &options)
+    }
+
+    #[wasm_bindgen(js_name = listResourceTemplates, unchecked_return_type = "Promise<ListResourceTemplatesResult>")]
+    pub fn list_resource_templates(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PaginatedParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call("resources/templates/list".into(), optional(params), &options)
+    }
+
+    #[wasm_bindgen(js_name = readResource, unchecked_return_type = "Promise<ReadResourceResult>")]
+    pub fn read_resource(&self, uri: String, #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue) -> Promise {
+        self.call("resources/read".into(), Some(object(&[("uri", uri.into())])), &options)
+    }
+
+    #[wasm_bindgen(js_name = subscribeResource, unchecked_return_type = "Promise<void>")]
+    pub fn subscribe_resource(&self, uri: String) -> Promise {
+        self.call_void("resources/subscribe", Some(object(&[("uri", uri.into())])))
+    }
+
+    #[wasm_bindgen(js_name = unsubscribeResource, unchecked_return_type = "Promise<void>")]
+    pub fn unsubscribe_resource(&self, uri: String) -> Promise {
+        self.call_void("resources/unsubscribe", Some(object(&[("uri", uri.into())])))
+    }
+
+    #[wasm_bindgen(js_name = listPrompts, unchecked_return_type = "Promise<ListPromptsResult>")]
+    pub fn list_prompts(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PaginatedParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call("prompts/list".into(), optional(params), &options)
+    }
+
+    #[wasm_bindgen(js_name = getPrompt, unchecked_return_type = "Promise<GetPromptResult>")]
+    pub fn get_prompt(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] args: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        let mut fields = vec![("name", JsValue::from(name))];
+        if !args.is_undefined() && !args.is_null() {
+            fields.push(("arguments", args));
+        }
+        self.call("prompts/get".into(), Some(object(&fields)), &options)
+    }
+
+    /// Asks for completions of a prompt or resource-template argument.
+    #[wasm_bindgen(unchecked_return_type = "Promise<CompleteResult>")]
+    pub fn complete(
+        &self,
+        #[wasm_bindgen(js_name = ref, unchecked_param_type = "PromptReference | ResourceTemplateReference")] reference: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ name: string; value: string }")] argument: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ arguments?: Record<string, string> }")] context: JsValue,
+    ) -> Promise {
+        let mut fields = vec![("ref", reference), ("argument", argument)];
+        if !context.is_undefined() && !context.is_null() {
+            fields.push(("context", context));
+        }
+        self.call("completion/complete".into(), Some(object(&fields)), &JsValue::UNDEFINED)
+    }
+
+    #[wasm_bindgen(js_name = setLogLevel, unchecked_return_type = "Promise<void>")]
+    pub fn set_log_level(&self, #[wasm_bindgen(unchecked_param_type = "LoggingLevel")] level: String) -> Promise {
+        self.call_void("logging/setLevel", Some(object(&[("level", level.into())])))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn ping(&self) -> Promise {
+        self.call_void("ping", None)
+    }
+
+    /// Ends the session: pending requests reject, streams stop, the session is deleted.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn close(&self) -> Promise {
+        let conn = self.inner.conn.clone();
+        future_to_promise(async move {
+            conn.close().await;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    #[wasm_bindgen(js_name = addEventListener)]
+    pub fn add_event_listener(
+        &self,
+        #[wasm_bindgen(js_name = type, unchecked_param_type = "McpClientEventType")] kind: String,
+        #[wasm_bindgen(unchecked_param_type = "(event: CustomEvent) => void")] listener: Function,
+        #[wasm_bindgen(unchecked_param_type = "AddEventListenerOptions | boolean")] options: JsValue,
+    ) {
+        let target: &JsValue = self.inner.host.events.as_ref();
+        let add: Function = Reflect::get(target, &"addEventListener".into()).unwrap_or_default().unchecked_into();
+        let _ = add.call3(target, &kind.into(), &listener, &options);
+    }
+
+    #[wasm_bindgen(js_name = removeEventListener)]
+    pub fn remove_event_listener(
+        &self,
+        #[wasm_bindgen(js_name = type, unchecked_param_type = "McpClientEventType")] kind: String,
+        #[wasm_bindgen(unchecked_param_type = "(event: CustomEvent) => void")] listener: Function,
+    ) {
+        let _ = self.inner.host.events.remove_event_listener_with_callback(&kind, &listener);
+    }
+}
+
+impl McpClient {
+    fn call(&self, method: String, params: Option<JsValue>, options: &JsValue) -> Promise {
+        let inner = self.inner.clone();
+        let opts = inner.request_options(options);
+        future_to_promise(async move {
+            let params = params.map(|p| to_raw(&p)).transpose()?;
+            let result = inner.conn.request(&method, params, opts?).await.map_err(|e| to_js(&e))?;
+            Ok(raw_to_js(Some(&result)))
+        })
+    }
+
+    fn call_void(&self, method: &'static str, params: Option<JsValue>) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let params = params.map(|p| to_raw(&p)).transpose()?;
+            let opts = RequestOptions { timeout_ms: inner.timeout_ms, ..Default::default() };
+            inner.conn.request(method, params, opts).await.map_err(|e| to_js(&e))?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+impl Inner {
+    fn request_options(&self, options: &JsValue) -> Result<RequestOptions, JsValue> {
+        let mut opts = RequestOptions { timeout_ms: self.timeout_ms, ..Default::default() };
+        if options.is_undefined() || options.is_null() {
+            return Ok(opts);
+        }
+        if let Some(ms) = get(options, "timeoutMs").as_f64() {
+            opts.timeout_ms = timeout_value(ms)?;
+        }
+        let signal = get(options, "signal");
+        if !signal.is_undefined() {
+            opts.signal = Some(signal.dyn_into::<AbortSignal>().map_err(|_| invalid_argument("signal must be an AbortSignal"))?);
+        }
+        let progress = get(options, "onProgress");
+        if !progress.is_undefined() {
+            opts.on_progress = Some(progress.dyn_into::<Function>().map_err(|_| invalid_argument("onProgress must be a function"))?);
+        }
+        Ok(opts)
+    }
+}
+
+/// The parsed `connect` options.
+struct Options {
+    headers: Vec<(String, String)>,
+    fetch: Option<Function>,
+    timeout_ms: u32,
+    max_message_bytes: usize,
+    requested: Requested,
+    client_info: Box<RawValue>,
+    capabilities: Box<RawValue>,
+    on_elicitation: Option<Function>,
+    on_sampling: Option<Function>,
+    roots: Option<JsValue>,
+}
+
+impl Options {
+    fn parse(url: &str, options: &JsValue) -> Result<Options, JsValue> {
+        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+        if !scheme_ok || web_sys::Url::new(url).is_err() {
+            return Err(invalid_argument(format!("the server URL must be an absolute http(s) URL, got {url:?}")));
+        }
+        let o = if options.is_undefined() || options.is_null() { Object::new().into() } else { options.clone() };
+        let func = |name: &str| -> Result<Option<Function>, JsValue> {
+            let v = get(&o, name);
+            if v.is_undefined() || v.is_null() {
+                return Ok(None);
+            }
+            v.dyn_into::<Function>().map(Some).map_err(|_| invalid_argument(format!("{name} must be a function")))
+        };
+        let mut headers = Vec::new();
+        let h = get(&o, "headers");
+        if h.is_object() {
+            for entry in Object::entries(&h.unchecked_into::<Object>()).iter() {
+                let pair = Array::from(&entry);
+                let (k, v) = (pair.get(0).as_string(), pair.get(1).as_string());
+                match (k, v) {
+                    (Some(k), Some(v)) => headers.push((k, v)),
+                    _ => return Err(invalid_argument("headers must map names to string values")),
+                }
+            }
+        }
+        let timeout_ms = match get(&o, "requestTimeoutMs").as_f64() {
+            Some(ms) => timeout_value(ms)?,
+            None => DEFAULT_TIMEOUT_MS,
+        };
+        let max_message_bytes = match get(&o, "maxMessageBytes").as_f64() {
+            Some(n) if n >= 1024.0 => n as usize,
+            Some(_) => return Err(invalid_argument("maxMessageBytes must be at least 1024")),
+            None => DEFAULT_MAX_MESSAGE_BYTES,
+        };
+        let requested = Requested::parse(get(&o, "protocolVersion").as_string().as_deref()).map_err(|e| to_js(&e))?;
+        let client_info = get(&o, "clientInfo");
+        let client_info = if client_info.is_object() {
+            if get(&client_info, "name").as_string().is_none() || get(&client_info, "version").as_string().is_none() {
+                return Err(invalid_argument("clientInfo needs string name and version"));
+            }
+            to_raw(&client_info)?
+        } else {
+            raw(format!(r#"{{"name":"mcp-web-client","version":"{}"}}"#, env!("CARGO_PKG_VERSION")))?
+        };
+        let on_elicitation = func("onElicitation")?;
+        let on_sampling = func("onSampling")?;
+        let roots = get(&o, "roots");
+        let roots = if roots.is_undefined() || roots.is_null() {
+            None
+        } else if Array::is_array(&roots) {
+            Some(roots)
+        } else {
+            return Err(invalid_argument("roots must be an array of { uri, name? }"));
+        };
+        // Declare only what the app can actually answer.
+        let mut caps = serde_json::Map::new();
+        if on_elicitation.is_some() {
+            caps.insert("elicitation".into(), serde_json::json!({ "form": {} }));
+        }
+        if on_sampling.is_some() {
+            caps.insert("sampling".into(), serde_json::json!({}));
+        }
+        if roots.is_some() {
+            caps.insert("roots".into(), serde_json::json!({ "listChanged": true }));
+        }
+        Ok(Options {
+            headers,
+            fetch: func("fetch")?,
+            timeout_ms,
+            max_message_bytes,
+            requested,
+            client_info,
+            capabilities: raw(serde_json::Value::Object(caps).to_string())?,
+            on_elicitation,
+            on_sampling,
+            roots,
+        })
+    }
+}
+
+/// Bridges connection events and server requests to the app's callbacks and listeners.
+struct JsHost {
+    events: EventTarget,
+    on_elicitation: Option<Function>,
+    on_sampling: Option<Function>,
+    roots: Option<JsValue>,
+    /// `serverInfo`, shown to the user with every elicitation ("which server asks").
+    server: RefCell<JsValue>,
+}
+
+impl JsHost {
+    fn emit(&self, kind: &str, detail: &JsValue) {
+        let init = CustomEventInit::new();
+        init.set_detail(detail);
+        if let Ok(event) = CustomEvent::new_with_event_init_dict(kind, &init) {
+            let _ = self.events.dispatch_event(&event);
+        }
+    }
+}
+
+impl Host for JsHost {
+    fn notification(&self, method: &str, params: Option<&RawValue>) {
+        let kind = match method {
+            "notifications/tools/list_changed" => "toolslistchanged",
+            "notifications/prompts/list_changed" => "promptslistchanged",
+            "notifications/resources/list_changed" => "resourceslistchanged",
+            "notifications/resources/updated" => "resourceupdated",
+            "notifications/message" => "log",
+            "notifications/elicitation/complete" => "elicitationcomplete",
+            _ => {
+                let detail = object(&[("method", method.into()), ("params", raw_to_js(params))]);
+                self.emit("notification", &detail);
+                return;
+            }
+        };
+        self.emit(kind, &raw_to_js(params));
+    }
+
+    fn request(&self, method: String, params: Option<Box<RawValue>>) -> LocalFuture<Result<Box<RawValue>, RpcError>> {
+        let params = raw_to_js(params.as_deref());
+        let handler = match method.as_str() {
+            "ping" => return Box::pin(async { Ok(raw("{}".into()).unwrap_or_else(|_| empty_object())) }),
+            "roots/list" => {
+                return match &self.roots {
+                    Some(roots) => {
+                        let result = to_raw(&object(&[("roots", roots.clone())])).map_err(|_| internal("roots are not serializable"));
+                        Box::pin(async move { result })
+                    }
+                    None => Box::pin(async { Err(not_found("roots/list")) }),
+                }
+            }
+            "sampling/createMessage" => self.on_sampling.clone().map(|f| (f, params)),
+            "elicitation/create" => match &self.on_elicitation {
+                Some(f) => match elicitation_request(&params, &self.server.borrow()) {
+                    Ok(req) => Some((f.clone(), req)),
+                    Err(e) => return Box::pin(async move { Err(e) }),
+                },
+                None => None,
+            },
+            _ => None,
+        };
+        let Some((handler, arg)) = handler else {
+            return Box::pin(async move { Err(not_found(&method)) });
+        };
+        Box::pin(async move {
+            let returned = handler.call1(&JsValue::UNDEFINED, &arg).map_err(app_error)?;
+            let value = JsFuture::from(Promise::resolve(&returned)).await.map_err(app_error)?;
+            if method == "elicitation/create" {
+                check_elicit_result(&value)?;
+            }
+            to_raw(&value).map_err(|_| internal("the app's answer is not JSON-serializable"))
+        })
+    }
+
+    fn error(&self, error: Error) {
+        self.emit("error", &to_js(&error));
+    }
+
+    fn closed(&self) {
+        self.emit("close", &JsValue::UNDEFINED);
+    }
+}
+
+/// The object `onElicitation` receives for a form-mode request.
+fn elicitation_request(params: &JsValue, server: &JsValue) -> Result<JsValue, RpcError> {
+    let mode = get(params, "mode").as_string().unwrap_or_else(|| "form".into());
+    if mode != "form" {
+        // Only form mode is declared in the capabilities.
+        return Err(RpcError { code: codes::INVALID_PARAMS, message: format!("elicitation mode {mode:?} is not supported by this client"), data: None });
+    }
+    let schema = get(params, "requestedSchema");
+    let defaults = Object::new();
+    let props = get(&schema, "properties");
+    if props.is_object() {
+        for entry in Object::entries(&props.unchecked_into::<Object>()).iter() {
+            let pair = Array::from(&entry);
+            let default = get(&pair.get(1), "default");
+            if !default.is_undefined() {
+                let _ = Reflect::set(&defaults, &pair.get(0), &default);
+            }
+        }
+    }
+    Ok(object(&[
+        ("mode", "form".into()),
+        ("server", server.clone()),
+        ("message", get(params, "message")),
+        ("requestedSchema", schema),
+        ("defaults", defaults.into()),
+    ]))
+}
+
+fn check_elicit_result(value: &JsValue) -> Result<(), RpcError> {
+    match get(value, "action").as_string().as_deref() {
+        Some("accept" | "decline" | "cancel") => Ok(()),
+        _ => Err(internal("onElicitation must resolve to { action: \"accept\" | \"decline\" | \"cancel\" }")),
+    }
+}
+
+fn app_error(e: JsValue) -> RpcError {
+    let code = get(&e, "code").as_f64().map(|c| c as i64).unwrap_or(codes::INTERNAL_ERROR);
+    RpcError { code, message: crate::web::fetch::describe(&e), data: None }
+}
+
+fn internal(message: &str) -> RpcError {
+    RpcError { code: codes::INTERNAL_ERROR, message: message.into(), data: None }
+}
+
+fn not_found(method: &str) -> RpcError {
+    RpcError { code: codes::METHOD_NOT_FOUND, message: format!("the client does not handle {method}"), data: None }
+}
+
+fn invalid_result(method: &str, reason: &str) -> Error {
+    Error::InvalidMessage(crate::core::error::InvalidMessage::Result { method: method.into(), reason: reason.into() })
+}
+
+fn timeout_value(ms: f64) -> Result<u32, JsValue> {
+    if ms.is_finite() && ms >= 0.0 && ms <= u32::MAX as f64 {
+        Ok(ms as u32)
+    } else {
+        Err(invalid_argument("timeouts are milliseconds between 0 (none) and 2^32-1"))
+    }
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    if !o.is_object() && !o.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn optional(v: JsValue) -> Option<JsValue> {
+    if v.is_undefined() || v.is_null() {
+        None
+    } else {
+        Some(v)
+    }
+}
+
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &(*k).into(), v);
+    }
+    o.into()
+}
+
+fn raw(text: String) -> Result<Box<RawValue>, JsValue> {
+    RawValue::from_string(text).map_err(|e| invalid_argument(e.to_string()))
+}
+
+fn empty_object() -> Box<RawValue> {
+    RawValue::from_string("{}".into()).expect("literal JSON")
+}
+
+/// JS value → JSON text, through the engine's own `JSON.stringify`.
+fn to_raw(value: &JsValue) -> Result<Box<RawValue>, JsValue> {
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|_| invalid_argument("arguments must be JSON-serializable"))?
+        .as_string()
+        .ok_or_else(|| invalid_argument("arguments must be JSON-serializable"))?;
+    raw(text)
+}
+
+/// JSON text → JS value, through `JSON.parse`: cheaper than rebuilding the tree from Rust.
+fn raw_to_js(value: Option<&RawValue>) -> JsValue {
+    match value {
+        Some(v) => js_sys::JSON::parse(v.get()).unwrap_or(JsValue::UNDEFINED),
+        None => JsValue::UNDEFINED,
+    }
+}

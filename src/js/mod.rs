@@ -1,0 +1,6 @@
+//! The JS surface: the exported class, its TypeScript types, and `McpError`.
+
+mod client;
+mod error;
+mod types;
+

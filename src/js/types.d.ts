@@ -1,0 +1,230 @@
+// ---- MCP shapes (2025-11-25) -------------------------------------------------------------
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type Meta = { [key: string]: unknown };
+
+export interface Icon { src: string; mimeType?: string; sizes?: string[]; theme?: "light" | "dark" }
+
+export interface Implementation {
+  name: string;
+  version: string;
+  title?: string;
+  description?: string;
+  websiteUrl?: string;
+  icons?: Icon[];
+}
+
+export interface ServerCapabilities {
+  experimental?: { [key: string]: object };
+  logging?: object;
+  completions?: object;
+  prompts?: { listChanged?: boolean };
+  resources?: { subscribe?: boolean; listChanged?: boolean };
+  tools?: { listChanged?: boolean };
+  tasks?: object;
+  [key: string]: unknown;
+}
+
+export type Role = "user" | "assistant";
+export interface Annotations { audience?: Role[]; priority?: number; lastModified?: string }
+
+export interface TextContent { type: "text"; text: string; annotations?: Annotations; _meta?: Meta }
+export interface ImageContent { type: "image"; data: string; mimeType: string; annotations?: Annotations; _meta?: Meta }
+export interface AudioContent { type: "audio"; data: string; mimeType: string; annotations?: Annotations; _meta?: Meta }
+export interface ResourceLink extends Resource { type: "resource_link" }
+export interface TextResourceContents { uri: string; mimeType?: string; text: string; _meta?: Meta }
+export interface BlobResourceContents { uri: string; mimeType?: string; blob: string; _meta?: Meta }
+export type ResourceContents = TextResourceContents | BlobResourceContents;
+export interface EmbeddedResource { type: "resource"; resource: ResourceContents; annotations?: Annotations; _meta?: Meta }
+export type ContentBlock = TextContent | ImageContent | AudioContent | ResourceLink | EmbeddedResource;
+
+export interface ToolAnnotations {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+export interface JsonSchemaObject {
+  type: "object";
+  properties?: { [key: string]: object };
+  required?: string[];
+  [key: string]: unknown;
+}
+
+export interface Tool {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema: JsonSchemaObject;
+  outputSchema?: JsonSchemaObject;
+  annotations?: ToolAnnotations;
+  icons?: Icon[];
+  execution?: { taskSupport?: "forbidden" | "optional" | "required" };
+  _meta?: Meta;
+}
+
+export interface PaginatedParams { cursor?: string }
+export interface ListToolsResult { tools: Tool[]; nextCursor?: string; _meta?: Meta }
+
+export interface CallToolResult {
+  content: ContentBlock[];
+  structuredContent?: { [key: string]: unknown };
+  isError?: boolean;
+  _meta?: Meta;
+}
+
+export interface Resource {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  size?: number;
+  annotations?: Annotations;
+  icons?: Icon[];
+  _meta?: Meta;
+}
+export interface ResourceTemplate {
+  uriTemplate: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  annotations?: Annotations;
+  icons?: Icon[];
+  _meta?: Meta;
+}
+export interface ListResourcesResult { resources: Resource[]; nextCursor?: string; _meta?: Meta }
+export interface ListResourceTemplatesResult { resourceTemplates: ResourceTemplate[]; nextCursor?: string; _meta?: Meta }
+export interface ReadResourceResult { contents: ResourceContents[]; _meta?: Meta }
+
+export interface PromptArgument { name: string; title?: string; description?: string; required?: boolean }
+export interface Prompt { name: string; title?: string; description?: string; arguments?: PromptArgument[]; icons?: Icon[]; _meta?: Meta }
+export interface PromptMessage { role: Role; content: ContentBlock }
+export interface ListPromptsResult { prompts: Prompt[]; nextCursor?: string; _meta?: Meta }
+export interface GetPromptResult { description?: string; messages: PromptMessage[]; _meta?: Meta }
+
+export interface PromptReference { type: "ref/prompt"; name: string; title?: string }
+export interface ResourceTemplateReference { type: "ref/resource"; uri: string }
+export interface CompleteResult { completion: { values: string[]; total?: number; hasMore?: boolean }; _meta?: Meta }
+
+export type LoggingLevel = "debug" | "info" | "notice" | "warning" | "error" | "critical" | "alert" | "emergency";
+export interface LoggingMessage { level: LoggingLevel; logger?: string; data: unknown }
+export interface Progress { progressToken: string | number; progress: number; total?: number; message?: string }
+export interface ResourceUpdated { uri: string }
+export interface Root { uri: string; name?: string; _meta?: Meta }
+
+// ---- Elicitation and sampling, handed to the app -------------------------------------------
+
+export interface ElicitationServer { name: string; title?: string }
+
+export type PrimitiveSchema =
+  | { type: "string"; title?: string; description?: string; minLength?: number; maxLength?: number;
+      format?: "email" | "uri" | "date" | "date-time"; default?: string }
+  | { type: "number" | "integer"; title?: string; description?: string; minimum?: number; maximum?: number; default?: number }
+  | { type: "boolean"; title?: string; description?: string; default?: boolean }
+  | { type: "string"; title?: string; description?: string; enum: string[]; enumNames?: string[]; default?: string }
+  | { type: "string"; title?: string; description?: string; oneOf: { const: string; title: string }[]; default?: string }
+  | { type: "array"; title?: string; description?: string; minItems?: number; maxItems?: number;
+      items: { type: "string"; enum: string[] } | { anyOf: { const: string; title: string }[] }; default?: string[] };
+
+export interface RequestedSchema {
+  type: "object";
+  properties: { [key: string]: PrimitiveSchema };
+  required?: string[];
+}
+
+export type ElicitationContent = { [key: string]: string | number | boolean | string[] };
+
+export interface FormElicitationRequest {
+  mode: "form";
+  server: ElicitationServer;
+  message: string;
+  requestedSchema: RequestedSchema;
+  /** The schema's defaults, to pre-fill the form. */
+  defaults: ElicitationContent;
+}
+
+export type ElicitationRequest = FormElicitationRequest;
+
+export type ElicitationResult =
+  | { action: "accept"; content?: ElicitationContent }
+  | { action: "decline" }
+  | { action: "cancel" };
+
+export interface SamplingMessage { role: Role; content: ContentBlock | ContentBlock[]; _meta?: Meta }
+export interface CreateMessageRequest {
+  messages: SamplingMessage[];
+  systemPrompt?: string;
+  maxTokens: number;
+  temperature?: number;
+  stopSequences?: string[];
+  modelPreferences?: object;
+  includeContext?: "none" | "thisServer" | "allServers";
+  metadata?: object;
+  tools?: Tool[];
+  toolChoice?: object;
+  _meta?: Meta;
+}
+export interface CreateMessageResult {
+  role: Role;
+  content: ContentBlock | ContentBlock[];
+  model: string;
+  stopReason?: string;
+  _meta?: Meta;
+}
+
+// ---- Options and events ----------------------------------------------------------------------
+
+export type ProtocolVersion = "2025-11-25" | "2025-06-18" | "2025-03-26";
+
+export interface McpClientOptions {
+  clientInfo?: Implementation;
+  /** "auto" (default) offers the newest version this client speaks; a pinned version must be echoed. */
+  protocolVersion?: "auto" | ProtocolVersion;
+  /** Extra headers for every request to the server. */
+  headers?: { [name: string]: string };
+  /** A fetch implementation to use instead of the global one. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Default per-request timeout in ms (60000); 0 disables it. */
+  requestTimeoutMs?: number;
+  /** Largest message accepted from the server, in bytes (16 MiB). */
+  maxMessageBytes?: number;
+  /** Present: the elicitation capability is declared and requests come here. */
+  onElicitation?: (request: ElicitationRequest) => ElicitationResult | Promise<ElicitationResult>;
+  /** Present: the sampling capability is declared and requests come here. */
+  onSampling?: (request: CreateMessageRequest) => CreateMessageResult | Promise<CreateMessageResult>;
+  /** Present: the roots capability is declared and `roots/list` answers with these. */
+  roots?: Root[];
+}
+
+export interface RequestOptions {
+  /** Aborting sends notifications/cancelled and rejects with code -32800. */
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Overrides requestTimeoutMs for this request; 0 disables it. */
+  timeoutMs?: number;
+}
+
+export interface McpClientEventMap {
+  toolslistchanged: undefined;
+  promptslistchanged: undefined;
+  resourceslistchanged: undefined;
+  resourceupdated: ResourceUpdated;
+  log: LoggingMessage;
+  elicitationcomplete: { elicitationId: string };
+  notification: { method: string; params?: { [key: string]: unknown } };
+  error: McpError;
+  close: undefined;
+}
+export type McpClientEventType = keyof McpClientEventMap;
+
+/** Every rejection of this library. */
+export interface McpError extends Error {
+  name: "McpError";
+  /** A JSON-RPC error code from the server, or a library code (see ErrorCode in the README). */
+  code: number;
+  data?: unknown;
+}

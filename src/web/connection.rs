@@ -1,0 +1,721 @@
+//! One connection to one MCP server of the session-based era, over Streamable HTTP or, as a
+//! fallback, the deprecated HTTP+SSE transport.
+//!
+//! It owns the request table, the session id, the listening stream and stream resumption; it
+//! hands notifications and server requests to a [`Host`] (the JS binding) and knows nothing of
+//! what they mean to the app.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+
+use js_sys::Function;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{AbortSignal, Response};
+
+use super::fetch::{self, AbortOnDrop, BodyReader, Fetcher, HttpRequest};
+use super::listener::EventListener;
+use super::slot::Slot;
+use super::timer::{sleep, Timeout};
+use crate::core::error::{Error, InvalidMessage};
+use crate::core::jsonrpc::{self, Correlator, Message, RequestId, RpcError};
+use crate::core::negotiate::{self, Requested};
+use crate::core::sse;
+
+pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// What the connection hands upwards.
+pub trait Host {
+    /// A notification the connection does not consume itself (everything but progress).
+    fn notification(&self, method: &str, params: Option<&RawValue>);
+    /// A server→client request; its answer is sent back to the server.
+    fn request(&self, method: String, params: Option<Box<RawValue>>) -> LocalFuture<Result<Box<RawValue>, RpcError>>;
+    /// A failure that belongs to no request, e.g. a response with an id nobody waits for.
+    fn error(&self, error: Error);
+    fn closed(&self);
+}
+
+pub struct Config {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub fetcher: Fetcher,
+    pub max_message_bytes: usize,
+    /// `initialize` params without `protocolVersion`, which comes from `requested`.
+    pub capabilities: Box<RawValue>,
+    pub client_info: Box<RawValue>,
+    pub requested: Requested,
+    pub connect_timeout_ms: u32,
+}
+
+#[derive(Default)]
+pub struct RequestOptions {
+    pub timeout_ms: u32,
+    pub signal: Option<AbortSignal>,
+    pub on_progress: Option<Function>,
+}
+
+type Outcome = Result<Box<RawValue>, Error>;
+
+struct Waiter {
+    slot: Slot<Outcome>,
+    on_progress: Option<Function>,
+}
+
+enum Transport {
+    Streamable,
+    /// The 2024-11-05 transport: messages go to `endpoint`, answers come on the GET stream.
+    HttpSse { endpoint: String, _stream: AbortOnDrop },
+}
+
+struct State {
+    transport: Transport,
+    session_id: Option<String>,
+    protocol_version: Option<String>,
+    correlator: Correlator<Waiter>,
+    closed: bool,
+    listen: Option<AbortOnDrop>,
+    /// Requests that hit a session 404 while a re-initialization was already running.
+    reinit_waiters: Option<Vec<Slot<Result<(), Error>>>>,
+    cross_origin: bool,
+}
+
+pub struct Connection {
+    config: Config,
+    state: RefCell<State>,
+    host: Rc<dyn Host>,
+}
+
+/// How many times one request follows a dropped stream with `Last-Event-ID` before giving up.
+const MAX_RESUMES: u32 = 8;
+/// How many consecutive failures end the listening stream's reconnection attempts.
+const MAX_LISTEN_FAILURES: u32 = 5;
+const DEFAULT_RETRY_MS: u32 = 1000;
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Deserialize)]
+struct InitializeHead {
+    #[serde(rename = "protocolVersion")]
+    protocol_version: String,
+}
+
+impl Connection {
+    /// Connects and runs the `initialize` handshake; returns the connection and the raw
+    /// `initialize` result.
+    pub async fn connect(config: Config, host: Rc<dyn Host>) -> Result<(Rc<Connection>, Box<RawValue>), Error> {
+        let conn = Rc::new(Connection {
+            config,
+            state: RefCell::new(State {
+                transport: Transport::Streamable,
+                session_id: None,
+                protocol_version: None,
+                correlator: Correlator::default(),
+                closed: false,
+                listen: None,
+                reinit_waiters: None,
+                cross_origin: false,
+            }),
+            host,
+        });
+        let result = match conn.handshake().await {
+            // Per the spec's backwards-compatibility rule, a 400/404/405 to the initialize
+            // POST means the server may only speak the old HTTP+SSE transport.
+            Err(first @ Error::HttpStatus { status: 400 | 404 | 405, .. }) => {
+                if conn.open_http_sse().await.is_err() {
+                    return Err(first);
+                }
+                conn.handshake().await?
+            }
+            other => other?,
+        };
+        Ok((conn, result))
+    }
+
+    pub fn protocol_version(&self) -> Option<String> {
+        self.state.borrow().protocol_version.clone()
+    }
+
+    pub fn session_id(&self) -> Option<String> {
+        self.state.borrow().session_id.clone()
+    }
+
+    pub fn transport_name(&self) -> &'static str {
+        match self.state.borrow().transport {
+            Transport::Streamable => "streamable-http",
+            Transport::HttpSse { .. } => "http+sse",
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.state.borrow().closed
+    }
+
+    async fn handshake(self: &Rc<Self>) -> Result<Box<RawValue>, Error> {
+        let params = format!(
+            r#"{{"protocolVersion":{},"capabilities":{},"clientInfo":{}}}"#,
+            serde_json::to_string(self.config.requested.offer()).unwrap_or_default(),
+            self.config.capabilities.get(),
+            self.config.client_info.get()
+        );
+        let params = RawValue::from_string(params).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        let opts = RequestOptions { timeout_ms: self.config.connect_timeout_ms, ..Default::default() };
+        let result = self.request("initialize", Some(params), opts).await?;
+        let head: InitializeHead = serde_json::from_str(result.get()).map_err(|e| {
+            Error::InvalidMessage(InvalidMessage::Result { method: "initialize".into(), reason: e.to_string() })
+        })?;
+        let http_sse = matches!(self.state.borrow().transport, Transport::HttpSse { .. });
+        let version = negotiate::accept(&self.config.requested, &head.protocol_version, http_sse)?;
+        self.state.borrow_mut().protocol_version = Some(version);
+        if let Err(e) = self.notify("notifications/initialized", None).await {
+            let (hidden, cors) = {
+                let st = self.state.borrow();
+                (st.session_id.is_none(), st.cross_origin)
+            };
+            // A server that issued a session id we could not read rejects the next request.
+            return Err(match e {
+                Error::HttpStatus { status: 400 | 404, .. } if hidden && cors => {
+                    Error::CorsHeaderHidden { header: "Mcp-Session-Id" }
+                }
+                e => e,
+            });
+        }
+        if !http_sse {
+            self.start_listening();
+        }
+        Ok(result)
+    }
+
+    /// Sends a request and waits for its response, a timeout, or the caller's abort.
+    pub async fn request(self: &Rc<Self>, method: &str, params: Option<Box<RawValue>>, opts: RequestOptions) -> Outcome {
+        if self.is_closed() {
+            return Err(Error::ConnectionClosed);
+        }
+        let slot: Slot<Outcome> = Slot::default();
+        let id = self
+            .state
+            .borrow_mut()
+            .correlator
+            .register(method, Waiter { slot: slot.clone(), on_progress: opts.on_progress.clone() });
+        let params = match (&opts.on_progress, params) {
+            (Some(_), p) => Some(with_progress_token(p, &id)?),
+            (None, p) => p,
+        };
+        let body = jsonrpc::encode_request(&id, method, params.as_deref());
+        let cancellable = method != "initialize"; // the spec forbids cancelling initialize
+
+        let _timer = (opts.timeout_ms > 0).then(|| {
+            let (slot, weak, id, ms) = (slot.clone(), Rc::downgrade(self), id.clone(), opts.timeout_ms);
+            Timeout::new(ms, move || {
+                if slot.complete(Err(Error::Timeout { ms })) && cancellable {
+                    send_cancelled(&weak, &id, "timeout");
+                }
+            })
+        });
+        let _abort = match &opts.signal {
+            Some(signal) if signal.aborted() => {
+                self.state.borrow_mut().correlator.take(&id);
+                return Err(Error::Cancelled { reason: abort_reason(signal) });
+            }
+            Some(signal) => {
+                let (slot, weak, id, sig) = (slot.clone(), Rc::downgrade(self), id.clone(), signal.clone());
+                Some(EventListener::new(signal, "abort", move |_| {
+                    let reason = abort_reason(&sig);
+                    if slot.complete(Err(Error::Cancelled { reason: reason.clone() })) && cancellable {
+                        send_cancelled(&weak, &id, &reason);
+                    }
+                }))
+            }
+            None => None,
+        };
+
+        let guard = AbortOnDrop::new()?;
+        spawn_local(self.clone().post_task(id.clone(), body, guard.signal(), slot.clone()));
+        let outcome = slot.wait().await;
+        self.state.borrow_mut().correlator.take(&id);
+        drop(guard);
+        outcome
+    }
+
+    /// Sends a notification (or the answer to a server request) and checks it was accepted.
+    pub async fn notify(self: &Rc<Self>, method: &str, params: Option<Box<RawValue>>) -> Result<(), Error> {
+        self.send_message(jsonrpc::encode_notification(method, params.as_deref())).await
+    }
+
+    async fn send_message(self: &Rc<Self>, body: String) -> Result<(), Error> {
+        let guard = AbortOnDrop::new()?;
+        let response = self.post(&body, &guard.signal()).await?;
+        self.consume_response(response, None, &guard.signal()).await
+    }
+
+    async fn post_task(self: Rc<Self>, id: RequestId, body: String, signal: AbortSignal, slot: Slot<Outcome>) {
+        let mut replayed = false;
+        loop {
+            let sent_session = self.session_id();
+            let response = match self.post(&body, &signal).await {
+                Ok(r) => r,
+                Err(e) => {
+                    slot.complete(Err(e));
+                    return;
+                }
+            };
+            // A 404 to a request that carried a session id means the session is gone:
+            // re-initialize and replay this request once.
+            if response.status() == 404 && sent_session.is_some() && !replayed {
+                replayed = true;
+                if let Err(e) = self.reinitialize(sent_session).await {
+                    slot.complete(Err(e));
+                    return;
+                }
+                continue;
+            }
+            if let Err(e) = self.consume_response(response, Some((&id, &slot)), &signal).await {
+                slot.complete(Err(e));
+            }
+            return;
+        }
+    }
+
+    fn base_headers(&self) -> Vec<(&str, String)> {
+        let st = self.state.borrow();
+        let mut h: Vec<(&str, String)> = self.config.headers.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        if let Some(s) = &st.session_id {
+            h.push(("Mcp-Session-Id", s.clone()));
+        }
+        if let Some(v) = &st.protocol_version {
+            h.push(("MCP-Protocol-Version", v.clone()));
+        }
+        h
+    }
+
+    async fn post(&self, body: &str, signal: &AbortSignal) -> Result<Response, Error> {
+        let endpoint = match &self.state.borrow().transport {
+            Transport::Streamable => None,
+            Transport::HttpSse { endpoint, .. } => Some(endpoint.clone()),
+        };
+        let mut headers = self.base_headers();
+        headers.push(("Content-Type", "application/json".into()));
+        let url = match &endpoint {
+            Some(e) => e.as_str(),
+            None => {
+                headers.push(("Accept", "application/json, text/event-stream".into()));
+                self.config.url.as_str()
+            }
+        };
+        if self.is_closed() {
+            return Err(Error::ConnectionClosed);
+        }
+        let response = self
+            .config
+            .fetcher
+            .send(HttpRequest { method: "POST", url, headers, body: Some(body), signal: Some(signal) })
+            .await?;
+        if endpoint.is_none() {
+            let mut st = self.state.borrow_mut();
+            st.cross_origin = fetch::is_cross_origin(&response);
+            if let Some(sid) = fetch::header(&response, "mcp-session-id") {
+                if st.session_id.is_none() {
+                    st.session_id = Some(sid);
+                }
+            }
+        }
+        Ok(response)
+    }
+
+    /// Handles the HTTP response to a POST. `waiting` is the request this POST carried, if any.
+    async fn consume_response(
+        self: &Rc<Self>,
+        response: Response,
+        waiting: Option<(&RequestId, &Slot<Outcome>)>,
+        signal: &AbortSignal,
+    ) -> Result<(), Error> {
+        let status = response.status();
+        let content_type = fetch::header(&response, "content-type").unwrap_or_default().to_ascii_lowercase();
+        let mut reader = BodyReader::new(&response);
+        if !(200..300).contains(&status) {
+            let body = reader.read_to_end(ERROR_BODY_LIMIT).await.unwrap_or_default();
+            let text = String::from_utf8_lossy(&body).into_owned();
+            // A JSON-RPC error in the body says more than the status does.
+            if let Ok(Message::Response { outcome: Err(e), .. } | Message::OrphanError(e)) = Message::parse(&text) {
+                return Err(Error::Rpc(e));
+            }
+            let mut body = text.trim().to_owned();
+            body.truncate(200);
+            return Err(Error::HttpStatus { status, body });
+        }
+        let http_sse = matches!(self.state.borrow().transport, Transport::HttpSse { .. });
+        if status == 202 || http_sse {
+            return Ok(()); // accepted: any answer arrives on a stream
+        }
+        if content_type.starts_with("text/event-stream") {
+            let mut parser = sse::Parser::new(self.config.max_message_bytes);
+            let ended = self.read_sse(&mut reader, &mut parser, waiting.map(|w| w.1)).await;
+            let Some((id, slot)) = waiting else { return ended };
+            if slot.is_complete() {
+                return Ok(());
+            }
+            ended?;
+            // The stream closed before our response: resume it if the server gave us an id.
+            return match parser.last_event_id() {
+                Some(last) => self.resume(id, slot, last.to_owned(), parser.retry_ms(), signal).await,
+                None => Err(Error::InvalidMessage(InvalidMessage::StreamEnded)),
+            };
+        }
+        if content_type.starts_with("application/json") {
+            let body = reader.read_to_end(self.config.max_message_bytes).await?;
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return match waiting {
+                    Some(_) => Err(Error::InvalidMessage(InvalidMessage::StreamEnded)),
+                    None => Ok(()),
+                };
+            }
+            let text = String::from_utf8(body).map_err(|e| Error::Parse(e.to_string()))?;
+            let message = Message::parse(&text)?;
+            if let (Some((id, _)), Message::Response { id: got, .. }) = (waiting, &message) {
+                if !ids_match(id, got) {
+                    return Err(Error::InvalidMessage(InvalidMessage::Shape(format!(
+                        "the server answered request {id} with a response for id {got}"
+                    ))));
+                }
+            }
+            self.dispatch(message);
+            return Ok(());
+        }
+        match waiting {
+            Some(_) => Err(Error::InvalidMessage(InvalidMessage::ContentType(content_type))),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads an SSE body, dispatching each message. Errors go to `slot` when the stream
+    /// belongs to one request, otherwise to the host.
+    async fn read_sse(self: &Rc<Self>, reader: &mut BodyReader, parser: &mut sse::Parser, slot: Option<&Slot<Outcome>>) -> Result<(), Error> {
+        loop {
+            let chunk = match reader.next().await {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                // Our own abort (the request settled, or close()) ends the stream quietly.
+                Err(Error::Cancelled { .. }) => return Ok(()),
+                // A dropped connection is not a cancellation: the caller may resume.
+                Err(Error::Network(_)) => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            let events = parser.feed(&chunk)?;
+            for event in events {
+                if event.data.is_empty() || event.event != "message" {
+                    continue; // priming events carry only an id; other event types are not MCP's
+                }
+                match Message::parse(&event.data) {
+                    Ok(message) => self.dispatch(message),
+                    Err(e) => match slot {
+                        Some(slot) => {
+                            slot.complete(Err(e));
+                        }
+                        None => self.host.error(e),
+                    },
+                }
+            }
+        }
+        parser.finish()
+    }
+
+    /// Follows a stream that closed before the response, with GET + `Last-Event-ID` after the
+    /// server's `retry` delay, until the response arrives or the attempts run out.
+    async fn resume(
+        self: &Rc<Self>,
+        id: &RequestId,
+        slot: &Slot<Outcome>,
+        mut last_id: String,
+        retry: Option<u32>,
+        signal: &AbortSignal,
+    ) -> Result<(), Error> {
+        let mut retry = retry.unwrap_or(DEFAULT_RETRY_MS);
+        for _ in 0..MAX_RESUMES {
+            sleep(retry).await;
+            if slot.is_complete() || self.is_closed() {
+                return Ok(());
+            }
+            let mut headers = self.base_headers();
+            headers.push(("Accept", "text/event-stream".into()));
+            headers.push(("Last-Event-ID", last_id.clone()));
+            let request = HttpRequest { method: "GET", url: &self.config.url, headers, body: None, signal: Some(signal) };
+            let response = self.config.fetcher.send(request).await?;
+            if response.status() != 200 {
+                return Err(Error::HttpStatus { status: response.status(), body: "resuming the stream with Last-Event-ID failed".into() });
+            }
+            let mut parser = sse::Parser::new(self.config.max_message_bytes);
+            let mut reader = BodyReader::new(&response);
+            self.read_sse(&mut reader, &mut parser, Some(slot)).await?;
+            if slot.is_complete() {
+                return Ok(());
+            }
+            if let Some(newer) = parser.last_event_id() {
+                last_id = newer.to_owned();
+            }
+            retry = parser.retry_ms().unwrap_or(retry);
+        }
+        let _ = id;
+        Err(Error::InvalidMessage(InvalidMessage::StreamEnded))
+    }
+
+    fn dispatch(self: &Rc<Self>, message: Message) {
+        match message {
+            Message::Response { id, outcome } => {
+                let pending = self.state.borrow_mut().correlator.take(&id);
+                match pending {
+                    Some(p) => {
+                        p.waiter.slot.complete(outcome.map_err(Error::Rpc));
+                    }
+                    None => self.host.error(Error::InvalidMessage(InvalidMessage::Shape(format!(
+                        "a response for request id {id}, which is not pending"
+                    )))),
+                }
+            }
+            Message::Notification { method, params } => {
+                if method == "notifications/progress" {
+                    self.route_progress(params.as_deref());
+                } else {
+                    self.host.notification(&method, params.as_deref());
+                }
+            }
+            Message::Request { id, method, params } => {
+                let this = self.clone();
+                spawn_local(async move {
+                    let answer = this.host.request(method, params).await;
+                    let body = match answer {
+                        Ok(result) => jsonrpc::encode_result(&id, &result),
+                        Err(error) => jsonrpc::encode_error(&id, &error),
+                    };
+                    if let Err(e) = this.send_message(body).await {
+                        this.host.error(e);
+                    }
+                });
+            }
+            Message::OrphanError(e) => self.host.error(Error::Rpc(e)),
+        }
+    }
+
+    fn route_progress(&self, params: Option<&RawValue>) {
+        #[derive(Deserialize)]
+        struct Token {
+            #[serde(rename = "progressToken")]
+            progress_token: RequestId,
+        }
+        let Some(params) = params else { return };
+        let Ok(token) = serde_json::from_str::<Token>(params.get()) else { return };
+        let callback = {
+            let st = self.state.borrow();
+            st.correlator.get(&token.progress_token).and_then(|p| p.waiter.on_progress.clone())
+        };
+        if let Some(f) = callback {
+            if let Ok(value) = js_sys::JSON::parse(params.get()) {
+                let _ = f.call1(&JsValue::UNDEFINED, &value);
+            }
+        }
+    }
+
+    /// Re-runs the handshake after the server forgot our session. Concurrent requests that hit
+    /// the same 404 wait for one re-initialization instead of starting their own.
+    async fn reinitialize(self: &Rc<Self>, stale: Option<String>) -> Result<(), Error> {
+        let wait = {
+            let mut st = self.state.borrow_mut();
+            if st.session_id != stale {
+                return Ok(()); // someone already replaced the session
+            }
+            match &mut st.reinit_waiters {
+                Some(waiters) => {
+                    let slot = Slot::default();
+                    waiters.push(slot.clone());
+                    Some(slot)
+                }
+                None => {
+                    st.reinit_waiters = Some(Vec::new());
+                    st.session_id = None;
+                    st.protocol_version = None;
+                    st.listen = None;
+                    None
+                }
+            }
+        };
+        if let Some(slot) = wait {
+            return slot.wait().await;
+        }
+        let result = self.handshake().await.map(|_| ());
+        let waiters = self.state.borrow_mut().reinit_waiters.take().unwrap_or_default();
+        for w in waiters {
+            w.complete(result.clone());
+        }
+        result
+    }
+
+    /// Opens the GET stream on which the server sends requests and notifications outside any
+    /// request; reconnects with `Last-Event-ID` when it drops. A 405 means the server has none.
+    fn start_listening(self: &Rc<Self>) {
+        let Ok(guard) = AbortOnDrop::new() else { return };
+        let signal = guard.signal();
+        self.state.borrow_mut().listen = Some(guard);
+        let weak = Rc::downgrade(self);
+        spawn_local(async move {
+            let mut last_id: Option<String> = None;
+            let mut retry = DEFAULT_RETRY_MS;
+            let mut failures = 0;
+            loop {
+                let Some(this) = weak.upgrade() else { return };
+                if this.is_closed() || signal.aborted() {
+                    return;
+                }
+                let mut headers = this.base_headers();
+                headers.push(("Accept", "text/event-stream".into()));
+                if let Some(id) = &last_id {
+                    headers.push(("Last-Event-ID", id.clone()));
+                }
+                let request = HttpRequest { method: "GET", url: &this.config.url, headers, body: None, signal: Some(&signal) };
+                match this.config.fetcher.send(request).await {
+                    Err(Error::Cancelled { .. }) => return,
+                    Err(_) => failures += 1,
+                    Ok(response) if response.status() == 405 => return,
+                    Ok(response) if response.status() == 200 => {
+                        failures = 0;
+                        let mut parser = sse::Parser::new(this.config.max_message_bytes);
+                        if let Some(id) = &last_id {
+                            // Keep resuming from the same point if the new stream sends no ids.
+                            let _ = parser.feed(format!("id: {id}\n\n").as_bytes());
+                        }
+                        let mut reader = BodyReader::new(&response);
+                        if let Err(e) = this.read_sse(&mut reader, &mut parser, None).await {
+                            this.host.error(e);
+                        }
+                        last_id = parser.last_event_id().map(str::to_owned);
+                        retry = parser.retry_ms().unwrap_or(retry);
+                    }
+                    Ok(_) => failures += 1,
+                }
+                if failures >= MAX_LISTEN_FAILURES {
+                    return;
+                }
+                drop(this);
+                sleep(retry * (failures + 1)).await;
+            }
+        });
+    }
+
+    /// Opens the deprecated HTTP+SSE transport: GET the URL, wait for the `endpoint` event,
+    /// then keep reading the stream for every message the server sends.
+    async fn open_http_sse(self: &Rc<Self>) -> Result<(), Error> {
+        let guard = AbortOnDrop::new()?;
+        let signal = guard.signal();
+        let mut headers: Vec<(&str, String)> = self.config.headers.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        headers.push(("Accept", "text/event-stream".into()));
+        let request = HttpRequest { method: "GET", url: &self.config.url, headers, body: None, signal: Some(&signal) };
+        let response = self.config.fetcher.send(request).await?;
+        let content_type = fetch::header(&response, "content-type").unwrap_or_default();
+        if response.status() != 200 || !content_type.starts_with("text/event-stream") {
+            return Err(Error::HttpStatus { status: response.status(), body: String::new() });
+        }
+        let mut reader = BodyReader::new(&response);
+        let mut parser = sse::Parser::new(self.config.max_message_bytes);
+        let endpoint = 'found: loop {
+            let Some(chunk) = reader.next().await? else {
+                return Err(Error::InvalidMessage(InvalidMessage::StreamEnded));
+            };
+            for event in parser.feed(&chunk)? {
+                if event.event == "endpoint" {
+                    break 'found event.data;
+                }
+            }
+        };
+        let endpoint = web_sys::Url::new_with_base(endpoint.trim(), &self.config.url)
+            .map_err(|_| Error::InvalidMessage(InvalidMessage::Shape(format!("invalid endpoint {endpoint:?}"))))?;
+        let base = web_sys::Url::new(&self.config.url).map_err(|_| Error::InvalidArgument("invalid server URL".into()))?;
+        // Messages may only go back to the server we connected to.
+        if endpoint.origin() != base.origin() {
+            return Err(Error::InvalidMessage(InvalidMessage::Shape("the endpoint event names another origin".into())));
+        }
+        self.state.borrow_mut().transport = Transport::HttpSse { endpoint: endpoint.href(), _stream: guard };
+        let weak = Rc::downgrade(self);
+        spawn_local(async move {
+            let Some(this) = weak.upgrade() else { return };
+            if let Err(e) = this.read_sse(&mut reader, &mut parser, None).await {
+                this.host.error(e);
+            }
+            drop(reader);
+            // This transport cannot resume: the stream ending ends the connection.
+            this.shutdown();
+        });
+        Ok(())
+    }
+
+    /// Marks the connection closed and fails every pending request; returns the session id.
+    fn shutdown(self: &Rc<Self>) -> Option<String> {
+        let (session, pending) = {
+            let mut st = self.state.borrow_mut();
+            if st.closed {
+                return None;
+            }
+            st.closed = true;
+            st.listen = None;
+            st.transport = Transport::Streamable;
+            (st.session_id.take(), st.correlator.drain())
+        };
+        for p in pending {
+            p.waiter.slot.complete(Err(Error::ConnectionClosed));
+        }
+        self.host.closed();
+        session
+    }
+
+    /// Ends the connection: pending requests fail, streams stop, and the session is deleted.
+    pub async fn close(self: &Rc<Self>) {
+        let version = self.protocol_version();
+        let Some(session) = self.shutdown() else { return };
+        let mut headers: Vec<(&str, String)> = self.config.headers.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        headers.push(("Mcp-Session-Id", session));
+        if let Some(v) = version {
+            headers.push(("MCP-Protocol-Version", v));
+        }
+        // 405 means the server does not let clients end sessions; either way we are done.
+        let _ = self
+            .config
+            .fetcher
+            .send(HttpRequest { method: "DELETE", url: &self.config.url, headers, body: None, signal: None })
+            .await;
+    }
+}
+
+fn ids_match(ours: &RequestId, got: &RequestId) -> bool {
+    ours == got || matches!((ours, got), (RequestId::Number(n), RequestId::String(s)) if s == &n.to_string())
+}
+
+fn abort_reason(signal: &AbortSignal) -> String {
+    let reason = signal.reason();
+    if reason.is_undefined() {
+        "aborted".into()
+    } else {
+        fetch::describe(&reason)
+    }
+}
+
+/// Tells the server to stop working on a request we no longer wait for.
+fn send_cancelled(conn: &Weak<Connection>, id: &RequestId, reason: &str) {
+    let Some(conn) = conn.upgrade() else { return };
+    let params = serde_json::json!({ "requestId": id, "reason": reason }).to_string();
+    let Ok(params) = RawValue::from_string(params) else { return };
+    spawn_local(async move {
+        let _ = conn.notify("notifications/cancelled", Some(params)).await;
+    });
+}
+
+/// Adds `_meta.progressToken` (the request id) to the params, keeping what is there.
+fn with_progress_token(params: Option<Box<RawValue>>, id: &RequestId) -> Result<Box<RawValue>, Error> {
+    let mut value: serde_json::Map<String, serde_json::Value> = match &params {
+        Some(p) => serde_json::from_str(p.get()).map_err(|_| Error::InvalidArgument("params must be an object".into()))?,
+        None => serde_json::Map::new(),
+    };
+    let meta = value.entry("_meta").or_insert_with(|| serde_json::Value::Object(Default::default()));
+    if let serde_json::Value::Object(meta) = meta {
+        meta.insert("progressToken".into(), serde_json::to_value(id).unwrap_or_default());
+    }
+    RawValue::from_string(serde_json::Value::Object(value).to_string()).map_err(|e| Error::InvalidArgument(e.to_string()))
+}

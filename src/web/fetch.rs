@@ -1,0 +1,172 @@
+//! HTTP over the browser's `fetch` (or one the app supplies), with bodies read as streams so
+//! SSE events are handled as they arrive and no body is buffered past a size limit.
+
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, Response};
+
+use crate::core::error::Error;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(input: &str, init: &RequestInit) -> Promise;
+}
+
+/// The fetch implementation in use: the global one, or the app's `fetch` option.
+#[derive(Clone, Default)]
+pub struct Fetcher {
+    custom: Option<Function>,
+}
+
+pub struct HttpRequest<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: Vec<(&'a str, String)>,
+    pub body: Option<&'a str>,
+    pub signal: Option<&'a AbortSignal>,
+}
+
+impl Fetcher {
+    pub fn new(custom: Option<Function>) -> Fetcher {
+        Fetcher { custom }
+    }
+
+    pub async fn send(&self, req: HttpRequest<'_>) -> Result<Response, Error> {
+        let headers = Headers::new().map_err(js_error)?;
+        for (name, value) in &req.headers {
+            headers
+                .append(name, value)
+                .map_err(|_| Error::InvalidArgument(format!("header {name} has a value that is not a valid HTTP header value")))?;
+        }
+        let init = RequestInit::new();
+        init.set_method(req.method);
+        init.set_headers(&headers);
+        if let Some(body) = req.body {
+            init.set_body(&JsValue::from_str(body));
+        }
+        if let Some(signal) = req.signal {
+            init.set_signal(Some(signal));
+        }
+        let promise = match &self.custom {
+            Some(f) => f
+                .call2(&JsValue::UNDEFINED, &JsValue::from_str(req.url), &init)
+                .map_err(js_error)?
+                .dyn_into::<Promise>()
+                .or_else(|v| Ok::<_, Error>(Promise::resolve(&v)))?,
+            None => global_fetch(req.url, &init),
+        };
+        let value = JsFuture::from(promise).await.map_err(fetch_error)?;
+        value
+            .dyn_into::<Response>()
+            .map_err(|_| Error::InvalidArgument("the fetch option returned something that is not a Response".into()))
+    }
+}
+
+fn js_error(e: JsValue) -> Error {
+    Error::Network(describe(&e))
+}
+
+fn fetch_error(e: JsValue) -> Error {
+    if is_abort(&e) {
+        Error::Cancelled { reason: "aborted".into() }
+    } else {
+        Error::Network(describe(&e))
+    }
+}
+
+pub fn is_abort(e: &JsValue) -> bool {
+    Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).as_deref() == Some("AbortError")
+}
+
+/// A readable description of a thrown JS value.
+pub fn describe(e: &JsValue) -> String {
+    if let Some(s) = e.as_string() {
+        return s;
+    }
+    match Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()) {
+        Some(m) => m,
+        None => "unknown error".into(),
+    }
+}
+
+/// Reads a response body chunk by chunk.
+pub struct BodyReader {
+    reader: Option<ReadableStreamDefaultReader>,
+}
+
+impl BodyReader {
+    pub fn new(response: &Response) -> BodyReader {
+        let reader = response.body().and_then(|b| b.get_reader().dyn_into::<ReadableStreamDefaultReader>().ok());
+        BodyReader { reader }
+    }
+
+    /// The next chunk, or `None` at the end of the body.
+    pub async fn next(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        let Some(reader) = &self.reader else { return Ok(None) };
+        let result = JsFuture::from(reader.read()).await.map_err(fetch_error)?;
+        let done = Reflect::get(&result, &"done".into()).map(|d| d.is_truthy()).unwrap_or(true);
+        if done {
+            self.reader = None;
+            return Ok(None);
+        }
+        let value = Reflect::get(&result, &"value".into()).map_err(js_error)?;
+        Ok(Some(value.dyn_into::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default()))
+    }
+
+    /// Reads the whole body, refusing more than `limit` bytes.
+    pub async fn read_to_end(&mut self, limit: usize) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        while let Some(chunk) = self.next().await? {
+            if out.len() + chunk.len() > limit {
+                self.cancel();
+                return Err(Error::MessageTooLarge { limit });
+            }
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
+    }
+
+    /// Stops reading; the browser closes the underlying connection.
+    pub fn cancel(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.cancel();
+        }
+    }
+}
+
+impl Drop for BodyReader {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+/// An `AbortController` that aborts when dropped: whatever fetch it guards cannot outlive it.
+pub struct AbortOnDrop(pub AbortController);
+
+impl AbortOnDrop {
+    pub fn new() -> Result<AbortOnDrop, Error> {
+        AbortController::new().map(AbortOnDrop).map_err(js_error)
+    }
+
+    pub fn signal(&self) -> AbortSignal {
+        self.0.signal()
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A response header, with the CORS situation made explicit: a cross-origin response only
+/// shows headers the server exposes.
+pub fn header(response: &Response, name: &str) -> Option<String> {
+    response.headers().get(name).ok().flatten()
+}
+
+pub fn is_cross_origin(response: &Response) -> bool {
+    response.type_() == web_sys::ResponseType::Cors
+}
