@@ -176,7 +176,8 @@ impl Connection {
             };
             // A server that issued a session id we could not read rejects the next request.
             return Err(match e {
-                Error::HttpStatus { status: 400 | 404, .. } if hidden && cors => {
+                // Whether or not the rejection carries a JSON-RPC body.
+                Error::HttpStatus { status: 400 | 404, .. } | Error::Rpc(_) if hidden && cors => {
                     Error::CorsHeaderHidden { header: "Mcp-Session-Id" }
                 }
                 e => e,

@@ -45,6 +45,7 @@ describe("SDK example: jsonResponseStreamableHttp (JSON responses, no GET stream
     page = await openClientPage(browser, web.origin);
   });
   after(async () => {
+    if (process.env.E2E_VERBOSE && server) process.stderr.write(`${describeRequests(server.requests)}\n`);
     await browser?.close();
     await web?.stop();
     await server?.stop();
@@ -166,6 +167,7 @@ describe("SDK example: ssePollingExample (server closes the SSE stream; client r
     ).catch(() => false);
   });
   after(async () => {
+    if (process.env.E2E_VERBOSE && server) process.stderr.write(`${describeRequests(server.requests)}\n`);
     await browser?.close();
     await web?.stop();
     await server?.stop();
