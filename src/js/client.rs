@@ -5,8 +5,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
@@ -15,7 +13,7 @@ use super::error::{invalid_argument, to_js};
 use crate::core::error::Error;
 use crate::core::jsonrpc::{codes, RpcError};
 use crate::core::negotiate::Requested;
-use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptions};
+use crate::web::connection::{stringify, Config, Connection, Host, LocalFuture, RequestOptions};
 use crate::web::fetch::Fetcher;
 
 const DEFAULT_TIMEOUT_MS: u32 = 60_000;
@@ -38,14 +36,6 @@ struct Inner {
     server_info: JsValue,
     server_capabilities: JsValue,
     instructions: JsValue,
-}
-
-#[derive(Deserialize)]
-struct InitializeTail {
-    #[serde(rename = "serverInfo")]
-    server_info: Option<Box<RawValue>>,
-    capabilities: Option<Box<RawValue>>,
-    instructions: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -79,8 +69,7 @@ impl McpClient {
             connect_timeout_ms: opts.timeout_ms,
         };
         let (conn, result) = Connection::connect(config, host.clone()).await.map_err(|e| to_js(&e))?;
-        let tail: InitializeTail = serde_json::from_str(result.get()).map_err(|e| to_js(&Error::Parse(e.to_string())))?;
-        let server_info = raw_to_js(tail.server_info.as_deref());
+        let server_info = get(&result, "serverInfo");
         *host.server.borrow_mut() = server_info.clone();
         let inner = Inner {
             protocol_version: conn.protocol_version().unwrap_or_default(),
@@ -88,8 +77,8 @@ impl McpClient {
             host,
             timeout_ms: opts.timeout_ms,
             server_info,
-            server_capabilities: raw_to_js(tail.capabilities.as_deref()),
-            instructions: tail.instructions.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+            server_capabilities: get(&result, "capabilities"),
+            instructions: get(&result, "instructions"),
         };
         Ok(McpClient { inner: Rc::new(inner) })
     }
@@ -163,17 +152,12 @@ impl McpClient {
             let mut cursor: Option<String> = None;
             for _ in 0..MAX_PAGES {
                 let params = match &cursor {
-                    Some(c) => Some(raw(serde_json::json!({ "cursor": c }).to_string())?),
-                    None => None,
+                    Some(c) => object(&[("cursor", c.into())]),
+                    None => JsValue::UNDEFINED,
                 };
                 let opts = inner.request_options(&options)?;
                 let result = inner.conn.request("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
-                #[derive(Deserialize)]
-                struct Page {
-                    #[serde(rename = "nextCursor")]
-                    next_cursor: Option<String>,
-                }
-                let page = raw_to_js(Some(&result));
+                let page = result;
                 let tools = Reflect::get(&page, &"tools".into()).unwrap_or(JsValue::UNDEFINED);
                 if !Array::is_array(&tools) {
                     return Err(to_js(&invalid_result("tools/list", "tools is not an array")));
@@ -181,8 +165,7 @@ impl McpClient {
                 for tool in Array::from(&tools).iter() {
                     all.push(&tool);
                 }
-                let next: Page = serde_json::from_str(result.get()).map_err(|e| to_js(&invalid_result("tools/list", &e.to_string())))?;
-                match next.next_cursor {
+                match get(&page, "nextCursor").as_string() {
                     Some(c) if !c.is_empty() => cursor = Some(c),
                     _ => return Ok(all.into()),
                 }
@@ -320,18 +303,15 @@ impl McpClient {
         let inner = self.inner.clone();
         let opts = inner.request_options(options);
         future_to_promise(async move {
-            let params = params.map(|p| to_raw(&p)).transpose()?;
-            let result = inner.conn.request(&method, params, opts?).await.map_err(|e| to_js(&e))?;
-            Ok(raw_to_js(Some(&result)))
+            inner.conn.request(&method, params.unwrap_or(JsValue::UNDEFINED), opts?).await.map_err(|e| to_js(&e))
         })
     }
 
     fn call_void(&self, method: &'static str, params: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let params = params.map(|p| to_raw(&p)).transpose()?;
             let opts = RequestOptions { timeout_ms: inner.timeout_ms, ..Default::default() };
-            inner.conn.request(method, params, opts).await.map_err(|e| to_js(&e))?;
+            inner.conn.request(method, params.unwrap_or(JsValue::UNDEFINED), opts).await.map_err(|e| to_js(&e))?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -365,8 +345,8 @@ struct Options {
     timeout_ms: u32,
     max_message_bytes: usize,
     requested: Requested,
-    client_info: Box<RawValue>,
-    capabilities: Box<RawValue>,
+    client_info: String,
+    capabilities: String,
     on_elicitation: Option<Function>,
     on_sampling: Option<Function>,
     roots: Option<JsValue>,
@@ -413,9 +393,9 @@ impl Options {
             if get(&client_info, "name").as_string().is_none() || get(&client_info, "version").as_string().is_none() {
                 return Err(invalid_argument("clientInfo needs string name and version"));
             }
-            to_raw(&client_info)?
+            stringify(&client_info).map_err(|e| to_js(&e))?
         } else {
-            raw(format!(r#"{{"name":"mcp-web-client","version":"{}"}}"#, env!("CARGO_PKG_VERSION")))?
+            format!(r#"{{"name":"mcp-web-client","version":"{}"}}"#, env!("CARGO_PKG_VERSION"))
         };
         let on_elicitation = func("onElicitation")?;
         let on_sampling = func("onSampling")?;
@@ -428,15 +408,15 @@ impl Options {
             return Err(invalid_argument("roots must be an array of { uri, name? }"));
         };
         // Declare only what the app can actually answer.
-        let mut caps = serde_json::Map::new();
+        let mut caps = Vec::new();
         if on_elicitation.is_some() {
-            caps.insert("elicitation".into(), serde_json::json!({ "form": {} }));
+            caps.push(r#""elicitation":{"form":{}}"#);
         }
         if on_sampling.is_some() {
-            caps.insert("sampling".into(), serde_json::json!({}));
+            caps.push(r#""sampling":{}"#);
         }
         if roots.is_some() {
-            caps.insert("roots".into(), serde_json::json!({ "listChanged": true }));
+            caps.push(r#""roots":{"listChanged":true}"#);
         }
         Ok(Options {
             headers,
@@ -445,7 +425,7 @@ impl Options {
             max_message_bytes,
             requested,
             client_info,
-            capabilities: raw(serde_json::Value::Object(caps).to_string())?,
+            capabilities: format!("{{{}}}", caps.join(",")),
             on_elicitation,
             on_sampling,
             roots,
@@ -474,7 +454,7 @@ impl JsHost {
 }
 
 impl Host for JsHost {
-    fn notification(&self, method: &str, params: Option<&RawValue>) {
+    fn notification(&self, method: &str, params: JsValue) {
         let kind = match method {
             "notifications/tools/list_changed" => "toolslistchanged",
             "notifications/prompts/list_changed" => "promptslistchanged",
@@ -483,22 +463,21 @@ impl Host for JsHost {
             "notifications/message" => "log",
             "notifications/elicitation/complete" => "elicitationcomplete",
             _ => {
-                let detail = object(&[("method", method.into()), ("params", raw_to_js(params))]);
+                let detail = object(&[("method", method.into()), ("params", params)]);
                 self.emit("notification", &detail);
                 return;
             }
         };
-        self.emit(kind, &raw_to_js(params));
+        self.emit(kind, &params);
     }
 
-    fn request(&self, method: String, params: Option<Box<RawValue>>) -> LocalFuture<Result<Box<RawValue>, RpcError>> {
-        let params = raw_to_js(params.as_deref());
+    fn request(&self, method: String, params: JsValue) -> LocalFuture<Result<String, RpcError>> {
         let handler = match method.as_str() {
-            "ping" => return Box::pin(async { Ok(raw("{}".into()).unwrap_or_else(|_| empty_object())) }),
+            "ping" => return Box::pin(async { Ok("{}".to_owned()) }),
             "roots/list" => {
                 return match &self.roots {
                     Some(roots) => {
-                        let result = to_raw(&object(&[("roots", roots.clone())])).map_err(|_| internal("roots are not serializable"));
+                        let result = stringify(&object(&[("roots", roots.clone())])).map_err(|_| internal("roots are not serializable"));
                         Box::pin(async move { result })
                     }
                     None => Box::pin(async { Err(not_found("roots/list")) }),
@@ -523,7 +502,7 @@ impl Host for JsHost {
             if method == "elicitation/create" {
                 check_elicit_result(&value)?;
             }
-            to_raw(&value).map_err(|_| internal("the app's answer is not JSON-serializable"))
+            stringify(&value).map_err(|_| internal("the app's answer is not JSON-serializable"))
         })
     }
 
@@ -619,27 +598,3 @@ fn object(fields: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-fn raw(text: String) -> Result<Box<RawValue>, JsValue> {
-    RawValue::from_string(text).map_err(|e| invalid_argument(e.to_string()))
-}
-
-fn empty_object() -> Box<RawValue> {
-    RawValue::from_string("{}".into()).expect("literal JSON")
-}
-
-/// JS value → JSON text, through the engine's own `JSON.stringify`.
-fn to_raw(value: &JsValue) -> Result<Box<RawValue>, JsValue> {
-    let text = js_sys::JSON::stringify(value)
-        .map_err(|_| invalid_argument("arguments must be JSON-serializable"))?
-        .as_string()
-        .ok_or_else(|| invalid_argument("arguments must be JSON-serializable"))?;
-    raw(text)
-}
-
-/// JSON text → JS value, through `JSON.parse`: cheaper than rebuilding the tree from Rust.
-fn raw_to_js(value: Option<&RawValue>) -> JsValue {
-    match value {
-        Some(v) => js_sys::JSON::parse(v.get()).unwrap_or(JsValue::UNDEFINED),
-        None => JsValue::UNDEFINED,
-    }
-}

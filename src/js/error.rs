@@ -14,7 +14,7 @@ extern "C" {
 
 pub fn to_js(error: &Error) -> JsValue {
     let data = match error {
-        Error::Rpc(e) => e.data.as_ref().map(json_to_js).unwrap_or(JsValue::UNDEFINED),
+        Error::Rpc(e) => e.data.as_ref().and_then(|d| js_sys::JSON::parse(d).ok()).unwrap_or(JsValue::UNDEFINED),
         Error::HttpStatus { status, .. } => {
             let o = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&o, &"status".into(), &(*status).into());
@@ -25,16 +25,16 @@ pub fn to_js(error: &Error) -> JsValue {
             let _ = js_sys::Reflect::set(&o, &"header".into(), &(*header).into());
             o.into()
         }
-        Error::UnsupportedProtocolVersion { offered, received } => json_to_js(&serde_json::json!({
-            "supported": offered, "received": received
-        })),
+        Error::UnsupportedProtocolVersion { offered, received } => {
+            let o = js_sys::Object::new();
+            let supported: js_sys::Array = offered.iter().map(|v| JsValue::from_str(v)).collect();
+            let _ = js_sys::Reflect::set(&o, &"supported".into(), &supported);
+            let _ = js_sys::Reflect::set(&o, &"received".into(), &received.into());
+            o.into()
+        }
         _ => JsValue::UNDEFINED,
     };
     McpError::new(error.code() as f64, &error.to_string(), &data).into()
-}
-
-pub fn json_to_js(value: &serde_json::Value) -> JsValue {
-    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
 }
 
 /// An error about the caller's arguments.

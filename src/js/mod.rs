@@ -4,3 +4,5 @@ mod client;
 mod error;
 mod types;
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;

@@ -10,9 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
-use js_sys::Function;
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use js_sys::{Array, Function, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{AbortSignal, Response};
@@ -22,7 +20,7 @@ use super::listener::EventListener;
 use super::slot::Slot;
 use super::timer::{sleep, Timeout};
 use crate::core::error::{Error, InvalidMessage};
-use crate::core::jsonrpc::{self, Correlator, Message, RequestId, RpcError};
+use crate::core::jsonrpc::{self, classify, Correlator, Field, JsonObject, Kind, Parsed, RequestId, RpcError};
 use crate::core::negotiate::{self, Requested};
 use crate::core::sse;
 
@@ -31,9 +29,9 @@ pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 /// What the connection hands upwards.
 pub trait Host {
     /// A notification the connection does not consume itself (everything but progress).
-    fn notification(&self, method: &str, params: Option<&RawValue>);
-    /// A server→client request; its answer is sent back to the server.
-    fn request(&self, method: String, params: Option<Box<RawValue>>) -> LocalFuture<Result<Box<RawValue>, RpcError>>;
+    fn notification(&self, method: &str, params: JsValue);
+    /// A server→client request; its answer (JSON text) is sent back to the server.
+    fn request(&self, method: String, params: JsValue) -> LocalFuture<Result<String, RpcError>>;
     /// A failure that belongs to no request, e.g. a response with an id nobody waits for.
     fn error(&self, error: Error);
     fn closed(&self);
@@ -44,9 +42,9 @@ pub struct Config {
     pub headers: Vec<(String, String)>,
     pub fetcher: Fetcher,
     pub max_message_bytes: usize,
-    /// `initialize` params without `protocolVersion`, which comes from `requested`.
-    pub capabilities: Box<RawValue>,
-    pub client_info: Box<RawValue>,
+    /// `initialize` params without `protocolVersion` (which comes from `requested`), as JSON.
+    pub capabilities: String,
+    pub client_info: String,
     pub requested: Requested,
     pub connect_timeout_ms: u32,
 }
@@ -58,7 +56,7 @@ pub struct RequestOptions {
     pub on_progress: Option<Function>,
 }
 
-type Outcome = Result<Box<RawValue>, Error>;
+type Outcome = Result<JsValue, Error>;
 
 struct Waiter {
     slot: Slot<Outcome>,
@@ -96,16 +94,10 @@ const MAX_LISTEN_FAILURES: u32 = 5;
 const DEFAULT_RETRY_MS: u32 = 1000;
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-#[derive(Deserialize)]
-struct InitializeHead {
-    #[serde(rename = "protocolVersion")]
-    protocol_version: String,
-}
-
 impl Connection {
-    /// Connects and runs the `initialize` handshake; returns the connection and the raw
+    /// Connects and runs the `initialize` handshake; returns the connection and the
     /// `initialize` result.
-    pub async fn connect(config: Config, host: Rc<dyn Host>) -> Result<(Rc<Connection>, Box<RawValue>), Error> {
+    pub async fn connect(config: Config, host: Rc<dyn Host>) -> Result<(Rc<Connection>, JsValue), Error> {
         let conn = Rc::new(Connection {
             config,
             state: RefCell::new(State {
@@ -153,21 +145,24 @@ impl Connection {
         self.state.borrow().closed
     }
 
-    async fn handshake(self: &Rc<Self>) -> Result<Box<RawValue>, Error> {
+    async fn handshake(self: &Rc<Self>) -> Result<JsValue, Error> {
         let params = format!(
             r#"{{"protocolVersion":{},"capabilities":{},"clientInfo":{}}}"#,
-            serde_json::to_string(self.config.requested.offer()).unwrap_or_default(),
-            self.config.capabilities.get(),
-            self.config.client_info.get()
+            jsonrpc::quote(self.config.requested.offer()),
+            self.config.capabilities,
+            self.config.client_info
         );
-        let params = RawValue::from_string(params).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        let params = JSON::parse(&params).map_err(|_| Error::InvalidArgument("clientInfo is not JSON".into()))?;
         let opts = RequestOptions { timeout_ms: self.config.connect_timeout_ms, ..Default::default() };
-        let result = self.request("initialize", Some(params), opts).await?;
-        let head: InitializeHead = serde_json::from_str(result.get()).map_err(|e| {
-            Error::InvalidMessage(InvalidMessage::Result { method: "initialize".into(), reason: e.to_string() })
-        })?;
+        let result = self.request("initialize", params, opts).await?;
+        let server_version = Reflect::get(&result, &"protocolVersion".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(|| {
+                Error::InvalidMessage(InvalidMessage::Result { method: "initialize".into(), reason: "no protocolVersion string".into() })
+            })?;
         let http_sse = matches!(self.state.borrow().transport, Transport::HttpSse { .. });
-        let version = negotiate::accept(&self.config.requested, &head.protocol_version, http_sse)?;
+        let version = negotiate::accept(&self.config.requested, &server_version, http_sse)?;
         self.state.borrow_mut().protocol_version = Some(version);
         if let Err(e) = self.notify("notifications/initialized", None).await {
             let (hidden, cors) = {
@@ -190,7 +185,8 @@ impl Connection {
     }
 
     /// Sends a request and waits for its response, a timeout, or the caller's abort.
-    pub async fn request(self: &Rc<Self>, method: &str, params: Option<Box<RawValue>>, opts: RequestOptions) -> Outcome {
+    /// `params` is a JS object, or `undefined` for none.
+    pub async fn request(self: &Rc<Self>, method: &str, params: JsValue, opts: RequestOptions) -> Outcome {
         if self.is_closed() {
             return Err(Error::ConnectionClosed);
         }
@@ -200,10 +196,11 @@ impl Connection {
             .borrow_mut()
             .correlator
             .register(method, Waiter { slot: slot.clone(), on_progress: opts.on_progress.clone() });
-        let params = match (&opts.on_progress, params) {
-            (Some(_), p) => Some(with_progress_token(p, &id)?),
-            (None, p) => p,
+        let params = match &opts.on_progress {
+            Some(_) => with_progress_token(&params, &id),
+            None => params,
         };
+        let params = if params.is_undefined() { None } else { Some(stringify(&params)?) };
         let body = jsonrpc::encode_request(&id, method, params.as_deref());
         let cancellable = method != "initialize"; // the spec forbids cancelling initialize
 
@@ -241,7 +238,8 @@ impl Connection {
     }
 
     /// Sends a notification (or the answer to a server request) and checks it was accepted.
-    pub async fn notify(self: &Rc<Self>, method: &str, params: Option<Box<RawValue>>) -> Result<(), Error> {
+    /// `params` is JSON text.
+    pub async fn notify(self: &Rc<Self>, method: &str, params: Option<String>) -> Result<(), Error> {
         self.send_message(jsonrpc::encode_notification(method, params.as_deref())).await
     }
 
@@ -339,8 +337,8 @@ impl Connection {
             let body = reader.read_to_end(ERROR_BODY_LIMIT).await.unwrap_or_default();
             let text = String::from_utf8_lossy(&body).into_owned();
             // A JSON-RPC error in the body says more than the status does.
-            if let Ok(Message::Response { outcome: Err(e), .. } | Message::OrphanError(e)) = Message::parse(&text) {
-                return Err(Error::Rpc(e));
+            if let Ok((Kind::ErrorResponse { error, .. } | Kind::OrphanError(error), _)) = parse_message(&text) {
+                return Err(Error::Rpc(error));
             }
             let mut body = text.trim().to_owned();
             body.truncate(200);
@@ -372,16 +370,16 @@ impl Connection {
                     None => Ok(()),
                 };
             }
-            let text = String::from_utf8(body).map_err(|e| Error::Parse(e.to_string()))?;
-            let message = Message::parse(&text)?;
-            if let (Some((id, _)), Message::Response { id: got, .. }) = (waiting, &message) {
+            let text = String::from_utf8(body).map_err(|_| Error::Parse("the body is not UTF-8".into()))?;
+            let (kind, value) = parse_message(&text)?;
+            if let (Some((id, _)), Kind::Response { id: got } | Kind::ErrorResponse { id: got, .. }) = (waiting, &kind) {
                 if !ids_match(id, got) {
                     return Err(Error::InvalidMessage(InvalidMessage::Shape(format!(
                         "the server answered request {id} with a response for id {got}"
                     ))));
                 }
             }
-            self.dispatch(message);
+            self.dispatch(kind, value);
             return Ok(());
         }
         match waiting {
@@ -408,8 +406,8 @@ impl Connection {
                 if event.data.is_empty() || event.event != "message" {
                     continue; // priming events carry only an id; other event types are not MCP's
                 }
-                match Message::parse(&event.data) {
-                    Ok(message) => self.dispatch(message),
+                match parse_message(&event.data) {
+                    Ok((kind, value)) => self.dispatch(kind, value),
                     Err(e) => match slot {
                         Some(slot) => {
                             slot.complete(Err(e));
@@ -461,31 +459,24 @@ impl Connection {
         Err(Error::InvalidMessage(InvalidMessage::StreamEnded))
     }
 
-    fn dispatch(self: &Rc<Self>, message: Message) {
-        match message {
-            Message::Response { id, outcome } => {
-                let pending = self.state.borrow_mut().correlator.take(&id);
-                match pending {
-                    Some(p) => {
-                        p.waiter.slot.complete(outcome.map_err(Error::Rpc));
-                    }
-                    None => self.host.error(Error::InvalidMessage(InvalidMessage::Shape(format!(
-                        "a response for request id {id}, which is not pending"
-                    )))),
-                }
-            }
-            Message::Notification { method, params } => {
+    fn dispatch(self: &Rc<Self>, kind: Kind, message: JsValue) {
+        let field = |name: &str| Reflect::get(&message, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        let (id, outcome) = match kind {
+            Kind::Response { id } => (id, Ok(field("result"))),
+            Kind::ErrorResponse { id, error } => (id, Err(Error::Rpc(error))),
+            Kind::Notification { method } => {
                 if method == "notifications/progress" {
-                    self.route_progress(params.as_deref());
+                    self.route_progress(&field("params"));
                 } else {
-                    self.host.notification(&method, params.as_deref());
+                    self.host.notification(&method, field("params"));
                 }
+                return;
             }
-            Message::Request { id, method, params } => {
+            Kind::Request { id, method } => {
                 let this = self.clone();
+                let params = field("params");
                 spawn_local(async move {
-                    let answer = this.host.request(method, params).await;
-                    let body = match answer {
+                    let body = match this.host.request(method, params).await {
                         Ok(result) => jsonrpc::encode_result(&id, &result),
                         Err(error) => jsonrpc::encode_error(&id, &error),
                     };
@@ -493,27 +484,34 @@ impl Connection {
                         this.host.error(e);
                     }
                 });
+                return;
             }
-            Message::OrphanError(e) => self.host.error(Error::Rpc(e)),
+            Kind::OrphanError(e) => return self.host.error(Error::Rpc(e)),
+        };
+        let pending = self.state.borrow_mut().correlator.take(&id);
+        match pending {
+            Some(p) => {
+                p.waiter.slot.complete(outcome);
+            }
+            None => self.host.error(Error::InvalidMessage(InvalidMessage::Shape(format!(
+                "a response for request id {id}, which is not pending"
+            )))),
         }
     }
 
-    fn route_progress(&self, params: Option<&RawValue>) {
-        #[derive(Deserialize)]
-        struct Token {
-            #[serde(rename = "progressToken")]
-            progress_token: RequestId,
-        }
-        let Some(params) = params else { return };
-        let Ok(token) = serde_json::from_str::<Token>(params.get()) else { return };
+    fn route_progress(&self, params: &JsValue) {
+        let token = Reflect::get(params, &"progressToken".into()).unwrap_or(JsValue::UNDEFINED);
+        let token = match (token.as_f64(), token.as_string()) {
+            (Some(n), _) => RequestId::Number(n as i64),
+            (None, Some(s)) => RequestId::String(s),
+            _ => return,
+        };
         let callback = {
             let st = self.state.borrow();
-            st.correlator.get(&token.progress_token).and_then(|p| p.waiter.on_progress.clone())
+            st.correlator.get(&token).and_then(|p| p.waiter.on_progress.clone())
         };
         if let Some(f) = callback {
-            if let Ok(value) = js_sys::JSON::parse(params.get()) {
-                let _ = f.call1(&JsValue::UNDEFINED, &value);
-            }
+            let _ = f.call1(&JsValue::UNDEFINED, params);
         }
     }
 
@@ -701,22 +699,77 @@ fn abort_reason(signal: &AbortSignal) -> String {
 /// Tells the server to stop working on a request we no longer wait for.
 fn send_cancelled(conn: &Weak<Connection>, id: &RequestId, reason: &str) {
     let Some(conn) = conn.upgrade() else { return };
-    let params = serde_json::json!({ "requestId": id, "reason": reason }).to_string();
-    let Ok(params) = RawValue::from_string(params) else { return };
+    let params = format!(r#"{{"requestId":{},"reason":{}}}"#, jsonrpc::id_json(id), jsonrpc::quote(reason));
     spawn_local(async move {
         let _ = conn.notify("notifications/cancelled", Some(params)).await;
     });
 }
 
-/// Adds `_meta.progressToken` (the request id) to the params, keeping what is there.
-fn with_progress_token(params: Option<Box<RawValue>>, id: &RequestId) -> Result<Box<RawValue>, Error> {
-    let mut value: serde_json::Map<String, serde_json::Value> = match &params {
-        Some(p) => serde_json::from_str(p.get()).map_err(|_| Error::InvalidArgument("params must be an object".into()))?,
-        None => serde_json::Map::new(),
-    };
-    let meta = value.entry("_meta").or_insert_with(|| serde_json::Value::Object(Default::default()));
-    if let serde_json::Value::Object(meta) = meta {
-        meta.insert("progressToken".into(), serde_json::to_value(id).unwrap_or_default());
+/// Params with `_meta.progressToken` set to the request id. Copies the two objects it
+/// changes, so the caller's arguments are never modified.
+fn with_progress_token(params: &JsValue, id: &RequestId) -> JsValue {
+    let copy = Object::new();
+    if params.is_object() {
+        let _ = Object::assign(&copy, params.unchecked_ref());
     }
-    RawValue::from_string(serde_json::Value::Object(value).to_string()).map_err(|e| Error::InvalidArgument(e.to_string()))
+    let meta = Object::new();
+    let old = Reflect::get(params, &"_meta".into()).unwrap_or(JsValue::UNDEFINED);
+    if old.is_object() {
+        let _ = Object::assign(&meta, old.unchecked_ref());
+    }
+    let token = match id {
+        RequestId::Number(n) => JsValue::from_f64(*n as f64),
+        RequestId::String(s) => JsValue::from_str(s),
+    };
+    let _ = Reflect::set(&meta, &"progressToken".into(), &token);
+    let _ = Reflect::set(&copy, &"_meta".into(), &meta);
+    copy.into()
+}
+
+/// JSON text of a JS value, with the engine's serializer.
+pub fn stringify(value: &JsValue) -> Result<String, Error> {
+    JSON::stringify(value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| Error::InvalidArgument("params must be JSON-serializable".into()))
+}
+
+/// Parses one message with the engine's `JSON.parse` and lets the core classify it.
+fn parse_message(text: &str) -> Result<(Kind, JsValue), Error> {
+    let value = JSON::parse(text).map_err(|e| Error::Parse(fetch::describe(&e)))?;
+    let parsed = if Array::is_array(&value) {
+        Parsed::Array
+    } else if value.is_object() {
+        Parsed::Object(JsObject(value.clone()))
+    } else {
+        Parsed::Other
+    };
+    Ok((classify(parsed)?, value))
+}
+
+/// A parsed JS object seen through the core's [`JsonObject`].
+struct JsObject(JsValue);
+
+impl JsonObject for JsObject {
+    fn field(&self, key: &str) -> Field<Self> {
+        let v = Reflect::get(&self.0, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() {
+            Field::Absent
+        } else if v.is_null() {
+            Field::Null
+        } else if let Some(n) = v.as_f64() {
+            Field::Number(n)
+        } else if let Some(s) = v.as_string() {
+            Field::String(s)
+        } else if v.is_object() && !Array::is_array(&v) {
+            Field::Object(JsObject(v))
+        } else {
+            Field::Other
+        }
+    }
+
+    fn field_json(&self, key: &str) -> Option<String> {
+        let v = Reflect::get(&self.0, &key.into()).ok().filter(|v| !v.is_undefined())?;
+        JSON::stringify(&v).ok().and_then(|t| t.as_string())
+    }
 }
