@@ -21,6 +21,22 @@ pub mod codes {
     pub const MESSAGE_TOO_LARGE: i64 = -33005;
     pub const INVALID_ARGUMENT: i64 = -33006;
     pub const PAGINATION_LIMIT: i64 = -33007;
+    pub const URL_ELICITATION_REQUIRED: i64 = -32042;
+    pub const INVALID_ELICITATION_URL: i64 = -33010;
+    pub const POPUP_BLOCKED: i64 = -33011;
+    pub const ELICITATION_TIMEOUT: i64 = -33012;
+    pub const INVALID_ELICITATION_CONTENT: i64 = -33013;
+    pub const ELICITATION_LOOP: i64 = -33014;
+    pub const ELICITATION_RATE_LIMITED: i64 = -33015;
+    pub const ELICITATION_DECLINED: i64 = -33016;
+}
+
+/// One way a form answer breaks the requested schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The property name; empty for the content as a whole.
+    pub field: String,
+    pub message: String,
 }
 
 /// Why a message from the server was not a valid JSON-RPC/MCP message.
@@ -66,6 +82,20 @@ pub enum Error {
     /// The caller passed something unusable (documented as never caused by the server).
     InvalidArgument(String),
     PaginationLimit { pages: u32 },
+    /// An elicitation URL the client refuses to open (scheme, host); never shown to the user.
+    InvalidElicitationUrl(String),
+    /// `window.open` returned nothing: the browser blocked the popup. Call `open()` again from
+    /// a click handler, or show the link.
+    PopupBlocked,
+    ElicitationTimeout { ms: u32 },
+    /// The app's answer to a form elicitation does not satisfy the requested schema.
+    InvalidElicitationContent(Vec<Violation>),
+    /// The server asked for the same URL again and again.
+    ElicitationLoop { url: String },
+    /// The server asked for more elicitations than the rate limit allows.
+    ElicitationRateLimited { max: u32, window_ms: u32 },
+    /// The user declined or cancelled an elicitation the request depended on.
+    ElicitationDeclined { action: String },
 }
 
 impl Error {
@@ -85,6 +115,13 @@ impl Error {
             Error::ConnectionClosed => CONNECTION_CLOSED,
             Error::InvalidArgument(_) => INVALID_ARGUMENT,
             Error::PaginationLimit { .. } => PAGINATION_LIMIT,
+            Error::InvalidElicitationUrl(_) => INVALID_ELICITATION_URL,
+            Error::PopupBlocked => POPUP_BLOCKED,
+            Error::ElicitationTimeout { .. } => ELICITATION_TIMEOUT,
+            Error::InvalidElicitationContent(_) => INVALID_ELICITATION_CONTENT,
+            Error::ElicitationLoop { .. } => ELICITATION_LOOP,
+            Error::ElicitationRateLimited { .. } => ELICITATION_RATE_LIMITED,
+            Error::ElicitationDeclined { .. } => ELICITATION_DECLINED,
         }
     }
 }
@@ -126,6 +163,28 @@ impl fmt::Display for Error {
             Error::ConnectionClosed => f.write_str("the connection is closed"),
             Error::InvalidArgument(s) => write!(f, "invalid argument: {s}"),
             Error::PaginationLimit { pages } => write!(f, "the server kept returning cursors after {pages} pages; stopped"),
+            Error::InvalidElicitationUrl(why) => write!(f, "refused to open the elicitation URL: {why}"),
+            Error::PopupBlocked => f.write_str(
+                "the browser blocked the popup: call open() from a click handler, or let the user click a link that calls it",
+            ),
+            Error::ElicitationTimeout { ms } => write!(f, "the elicitation was not completed within {ms} ms"),
+            Error::InvalidElicitationContent(v) => {
+                f.write_str("the answer does not match the requested schema:")?;
+                for (i, v) in v.iter().enumerate() {
+                    let sep = if i == 0 { " " } else { "; " };
+                    if v.field.is_empty() {
+                        write!(f, "{sep}{}", v.message)?;
+                    } else {
+                        write!(f, "{sep}{}: {}", v.field, v.message)?;
+                    }
+                }
+                Ok(())
+            }
+            Error::ElicitationLoop { url } => write!(f, "the server keeps asking for the same URL ({url}); stopped"),
+            Error::ElicitationRateLimited { max, window_ms } => {
+                write!(f, "the server asked for more than {max} elicitations within {window_ms} ms; refused")
+            }
+            Error::ElicitationDeclined { action } => write!(f, "the user chose to {action} the elicitation this request needs"),
         }
     }
 }

@@ -4,7 +4,9 @@
 //! The browser edge (`crate::web`, `crate::js`) moves bytes and events; it asks this core
 //! what a message means and what to send next.
 
+pub mod elicitation;
 pub mod error;
+pub mod form;
 pub mod jsonrpc;
 pub mod model;
 pub mod negotiate;

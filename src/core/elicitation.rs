@@ -1,0 +1,1 @@
+//! URL-elicitation rules (placeholder; being written).

@@ -1,0 +1,1 @@
+//! Form-elicitation schemas (placeholder; being written).
