@@ -9,11 +9,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
 
+use super::elicitation::{Elicitations, Settings};
 use super::error::{invalid_argument, to_js};
-use crate::core::error::Error;
+use crate::core::error::{codes as lib_codes, Error};
 use crate::core::jsonrpc::{codes, RpcError};
 use crate::core::negotiate::Requested;
-use crate::web::connection::{stringify, Config, Connection, Host, LocalFuture, RequestOptions};
+use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptions};
+use crate::web::json::stringify;
 use crate::web::fetch::Fetcher;
 
 const DEFAULT_TIMEOUT_MS: u32 = 60_000;
@@ -21,6 +23,8 @@ const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 /// `listAllTools` stops after this many pages: a server that always returns a cursor must not
 /// keep the client looping.
 const MAX_PAGES: u32 = 100;
+/// How many times one `callTool` satisfies `-32042` elicitations and retries.
+const MAX_ELICITATION_ROUNDS: u32 = 3;
 
 /// An MCP client connected to one server.
 #[wasm_bindgen]
@@ -44,8 +48,9 @@ impl McpClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<McpClient>")]
     pub fn connect(
         url: String,
-        #[wasm_bindgen(unchecked_param_type = "McpClientOptions")] options: JsValue,
+        options: Option<ConnectOptions>,
     ) -> Promise {
+        let options = arg(options);
         future_to_promise(async move { Self::connect_inner(url, options).await.map(JsValue::from) })
     }
 
@@ -53,7 +58,7 @@ impl McpClient {
         let opts = Options::parse(&url, &options)?;
         let host = Rc::new(JsHost {
             events: EventTarget::new().map_err(|_| invalid_argument("EventTarget is not available"))?,
-            on_elicitation: opts.on_elicitation.clone(),
+            elicitations: opts.elicitations.clone(),
             on_sampling: opts.on_sampling.clone(),
             roots: opts.roots.clone(),
             server: RefCell::new(JsValue::UNDEFINED),
@@ -67,6 +72,7 @@ impl McpClient {
             client_info: opts.client_info,
             requested: opts.requested,
             connect_timeout_ms: opts.timeout_ms,
+            busy: opts.elicitations.busy.clone(),
         };
         let (conn, result) = Connection::connect(config, host.clone()).await.map_err(|e| to_js(&e))?;
         let server_info = get(&result, "serverInfo");
@@ -127,9 +133,11 @@ impl McpClient {
     pub fn request(
         &self,
         method: String,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+        params: Option<JsonObjectArg>,
+        options: Option<RequestOptionsArg>,
     ) -> Promise {
+        let options = arg(options);
+        let params = arg(params);
         let params = if params.is_undefined() || params.is_null() { None } else { Some(params) };
         self.call(method, params, &options)
     }
@@ -137,15 +145,17 @@ impl McpClient {
     #[wasm_bindgen(js_name = listTools, unchecked_return_type = "Promise<ListToolsResult>")]
     pub fn list_tools(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "PaginatedParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+        params: Option<PaginatedParamsArg>,
+        options: Option<RequestOptionsArg>,
     ) -> Promise {
-        self.call("tools/list".into(), optional(params), &options)
+        let options = arg(options);
+        self.call("tools/list".into(), optional(arg(params)), &options)
     }
 
     /// Every tool, following `nextCursor` for at most 100 pages.
     #[wasm_bindgen(js_name = listAllTools, unchecked_return_type = "Promise<Tool[]>")]
-    pub fn list_all_tools(&self, #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue) -> Promise {
+    pub fn list_all_tools(&self, options: Option<RequestOptionsArg>) -> Promise {
+        let options = arg(options);
         let inner = self.inner.clone();
         future_to_promise(async move {
             let all = Array::new();
@@ -178,33 +188,66 @@ impl McpClient {
     pub fn call_tool(
         &self,
         name: String,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] args: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+        args: Option<JsonObjectArg>,
+        options: Option<RequestOptionsArg>,
     ) -> Promise {
+        let options = arg(options);
+        let args = arg(args);
         let params = object(&[("name", name.into()), ("arguments", if args.is_undefined() { Object::new().into() } else { args })]);
-        self.call("tools/call".into(), Some(params), &options)
+        let inner = self.inner.clone();
+        let opts = inner.request_options(&options);
+        future_to_promise(async move {
+            let opts = opts?;
+            let mut rounds = 0;
+            loop {
+                let attempt = RequestOptions { timeout_ms: opts.timeout_ms, signal: opts.signal.clone(), on_progress: opts.on_progress.clone() };
+                let error = match inner.conn.request("tools/call", params.clone(), attempt).await {
+                    Ok(result) => return Ok(result),
+                    Err(Error::Rpc(e)) if e.code == lib_codes::URL_ELICITATION_REQUIRED => e,
+                    Err(e) => return Err(to_js(&e)),
+                };
+                // URLElicitationRequiredError: satisfy every listed elicitation, then retry.
+                let elicitations = inner.host.elicitations.clone();
+                let list = error.data.as_deref().and_then(|d| js_sys::JSON::parse(d).ok()).map(|d| get(&d, "elicitations"));
+                let list = match list {
+                    Some(l) if Array::is_array(&l) && elicitations.capability().is_some() && elicitations.settings.url_mode => Array::from(&l),
+                    _ => return Err(to_js(&Error::Rpc(error))),
+                };
+                rounds += 1;
+                if rounds > MAX_ELICITATION_ROUNDS {
+                    return Err(to_js(&Error::ElicitationLoop { url: "(several)".into() }));
+                }
+                let server = inner.server_info.clone();
+                for item in list.iter() {
+                    elicitations.satisfy(&server, &item).await.map_err(|e| to_js(&e))?;
+                }
+            }
+        })
     }
 
     #[wasm_bindgen(js_name = listResources, unchecked_return_type = "Promise<ListResourcesResult>")]
     pub fn list_resources(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "PaginatedParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+        params: Option<PaginatedParamsArg>,
+        options: Option<RequestOptionsArg>,
     ) -> Promise {
-        self.call("resources/list".into(), optional(params), &options)
+        let options = arg(options);
+        self.call("resources/list".into(), optional(arg(params)), &options)
     }
 
     #[wasm_bindgen(js_name = listResourceTemplates, unchecked_return_type = "Promise<ListResourceTemplatesResult>")]
     pub fn list_resource_templates(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "PaginatedParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+        params: Option<PaginatedParamsArg>,
+        options: Option<RequestOptionsArg>,
     ) -> Promise {
-        self.call("resources/templates/list".into(), optional(params), &options)
+        let options = arg(options);
+        self.call("resources/templates/list".into(), optional(arg(params)), &options)
     }
 
     #[wasm_bindgen(js_name = readResource, unchecked_return_type = "Promise<ReadResourceResult>")]
-    pub fn read_resource(&self, uri: String, #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue) -> Promise {
+    pub fn read_resource(&self, uri: String, options: Option<RequestOptionsArg>) -> Promise {
+        let options = arg(options);
         self.call("resources/read".into(), Some(object(&[("uri", uri.into())])), &options)
     }
 
@@ -221,19 +264,21 @@ impl McpClient {
     #[wasm_bindgen(js_name = listPrompts, unchecked_return_type = "Promise<ListPromptsResult>")]
     pub fn list_prompts(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "PaginatedParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+        params: Option<PaginatedParamsArg>,
+        options: Option<RequestOptionsArg>,
     ) -> Promise {
-        self.call("prompts/list".into(), optional(params), &options)
+        let options = arg(options);
+        self.call("prompts/list".into(), optional(arg(params)), &options)
     }
 
     #[wasm_bindgen(js_name = getPrompt, unchecked_return_type = "Promise<GetPromptResult>")]
     pub fn get_prompt(
         &self,
         name: String,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] args: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: JsValue,
+        args: Option<StringMapArg>,
+        options: Option<RequestOptionsArg>,
     ) -> Promise {
+        let (args, options) = (arg(args), arg(options));
         let mut fields = vec![("name", JsValue::from(name))];
         if !args.is_undefined() && !args.is_null() {
             fields.push(("arguments", args));
@@ -247,8 +292,9 @@ impl McpClient {
         &self,
         #[wasm_bindgen(js_name = ref, unchecked_param_type = "PromptReference | ResourceTemplateReference")] reference: JsValue,
         #[wasm_bindgen(unchecked_param_type = "{ name: string; value: string }")] argument: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ arguments?: Record<string, string> }")] context: JsValue,
+        context: Option<CompleteContextArg>,
     ) -> Promise {
+        let context = arg(context);
         let mut fields = vec![("ref", reference), ("argument", argument)];
         if !context.is_undefined() && !context.is_null() {
             fields.push(("context", context));
@@ -276,7 +322,7 @@ impl McpClient {
         })
     }
 
-    #[wasm_bindgen(js_name = addEventListener)]
+    #[wasm_bindgen(js_name = addEventListener, skip_typescript)]
     pub fn add_event_listener(
         &self,
         #[wasm_bindgen(js_name = type, unchecked_param_type = "McpClientEventType")] kind: String,
@@ -288,7 +334,7 @@ impl McpClient {
         let _ = add.call3(target, &kind.into(), &listener, &options);
     }
 
-    #[wasm_bindgen(js_name = removeEventListener)]
+    #[wasm_bindgen(js_name = removeEventListener, skip_typescript)]
     pub fn remove_event_listener(
         &self,
         #[wasm_bindgen(js_name = type, unchecked_param_type = "McpClientEventType")] kind: String,
@@ -347,7 +393,7 @@ struct Options {
     requested: Requested,
     client_info: String,
     capabilities: String,
-    on_elicitation: Option<Function>,
+    elicitations: Rc<Elicitations>,
     on_sampling: Option<Function>,
     roots: Option<JsValue>,
 }
@@ -397,7 +443,38 @@ impl Options {
         } else {
             format!(r#"{{"name":"mcp-web-client","version":"{}"}}"#, env!("CARGO_PKG_VERSION"))
         };
-        let on_elicitation = func("onElicitation")?;
+        let on_elicitation = match (func("onElicitation")?, get(&o, "elicitationUi").as_string().as_deref()) {
+            (Some(f), _) => Some(f),
+            (None, Some("dialog")) => Some(super::dialog::handler()),
+            (None, None) => None,
+            (None, Some(other)) => return Err(invalid_argument(format!("elicitationUi {other:?} is not known; use \"dialog\""))),
+        };
+        let url_mode = match get(&o, "elicitationModes") {
+            v if v.is_undefined() => true,
+            v if Array::is_array(&v) => Array::from(&v).iter().any(|m| m.as_string().as_deref() == Some("url")),
+            _ => return Err(invalid_argument("elicitationModes must be an array such as [\"form\", \"url\"]")),
+        };
+        let mut completion_origins = Vec::new();
+        let origins = get(&o, "completionOrigins");
+        if Array::is_array(&origins) {
+            for origin in Array::from(&origins).iter() {
+                let origin = origin.as_string().ok_or_else(|| invalid_argument("completionOrigins must be origin strings"))?;
+                completion_origins.push(origin);
+            }
+        }
+        let elicitations = Rc::new(Elicitations::new(Settings {
+            handler: on_elicitation,
+            url_mode,
+            completion_origins,
+            timeout_ms: match get(&o, "elicitationTimeoutMs").as_f64() {
+                Some(ms) => timeout_value(ms)?,
+                None => 10 * 60 * 1000,
+            },
+            closed_grace_ms: match get(&o, "popupClosedGraceMs").as_f64() {
+                Some(ms) => timeout_value(ms)?,
+                None => 1500,
+            },
+        }));
         let on_sampling = func("onSampling")?;
         let roots = get(&o, "roots");
         let roots = if roots.is_undefined() || roots.is_null() {
@@ -409,8 +486,8 @@ impl Options {
         };
         // Declare only what the app can actually answer.
         let mut caps = Vec::new();
-        if on_elicitation.is_some() {
-            caps.push(r#""elicitation":{"form":{}}"#);
+        if let Some(cap) = elicitations.capability() {
+            caps.push(cap);
         }
         if on_sampling.is_some() {
             caps.push(r#""sampling":{}"#);
@@ -426,7 +503,7 @@ impl Options {
             requested,
             client_info,
             capabilities: format!("{{{}}}", caps.join(",")),
-            on_elicitation,
+            elicitations,
             on_sampling,
             roots,
         })
@@ -436,7 +513,7 @@ impl Options {
 /// Bridges connection events and server requests to the app's callbacks and listeners.
 struct JsHost {
     events: EventTarget,
-    on_elicitation: Option<Function>,
+    elicitations: Rc<Elicitations>,
     on_sampling: Option<Function>,
     roots: Option<JsValue>,
     /// `serverInfo`, shown to the user with every elicitation ("which server asks").
@@ -445,11 +522,15 @@ struct JsHost {
 
 impl JsHost {
     fn emit(&self, kind: &str, detail: &JsValue) {
-        let init = CustomEventInit::new();
-        init.set_detail(detail);
-        if let Ok(event) = CustomEvent::new_with_event_init_dict(kind, &init) {
-            let _ = self.events.dispatch_event(&event);
-        }
+        emit(&self.events, kind, detail);
+    }
+}
+
+fn emit(events: &EventTarget, kind: &str, detail: &JsValue) {
+    let init = CustomEventInit::new();
+    init.set_detail(detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(kind, &init) {
+        let _ = events.dispatch_event(&event);
     }
 }
 
@@ -461,7 +542,12 @@ impl Host for JsHost {
             "notifications/resources/list_changed" => "resourceslistchanged",
             "notifications/resources/updated" => "resourceupdated",
             "notifications/message" => "log",
-            "notifications/elicitation/complete" => "elicitationcomplete",
+            "notifications/elicitation/complete" => {
+                if let Some(id) = get(&params, "elicitationId").as_string() {
+                    self.elicitations.complete_by_id(&id);
+                }
+                "elicitationcomplete"
+            }
             _ => {
                 let detail = object(&[("method", method.into()), ("params", params)]);
                 self.emit("notification", &detail);
@@ -483,24 +569,47 @@ impl Host for JsHost {
                     None => Box::pin(async { Err(not_found("roots/list")) }),
                 }
             }
-            "sampling/createMessage" => self.on_sampling.clone().map(|f| (f, params)),
-            "elicitation/create" => match &self.on_elicitation {
-                Some(f) => match elicitation_request(&params, &self.server.borrow()) {
-                    Ok(req) => Some((f.clone(), req)),
-                    Err(e) => return Box::pin(async move { Err(e) }),
-                },
+            "sampling/createMessage" => self.on_sampling.clone().map(|f| (f, params.clone())),
+            "elicitation/create" => match &self.elicitations.settings.handler {
                 None => None,
+                Some(f) => {
+                    let server = self.server.borrow().clone();
+                    let mode = get(&params, "mode").as_string().unwrap_or_else(|| "form".into());
+                    match mode.as_str() {
+                        "form" => Some((f.clone(), Elicitations::form_request(&server, &params))),
+                        "url" if self.elicitations.settings.url_mode => {
+                            let (elicitations, events) = (self.elicitations.clone(), self.events.clone());
+                            return Box::pin(async move {
+                                elicitations.answer_request(&server, &params).await.map_err(|e| {
+                                    emit(&events, "error", &to_js(&e));
+                                    RpcError { code: codes::INVALID_PARAMS, message: e.to_string(), data: None }
+                                })
+                            });
+                        }
+                        _ => {
+                            let error = RpcError { code: codes::INVALID_PARAMS, message: format!("elicitation mode {mode:?} is not supported by this client"), data: None };
+                            return Box::pin(async move { Err(error) });
+                        }
+                    }
+                }
             },
             _ => None,
         };
         let Some((handler, arg)) = handler else {
             return Box::pin(async move { Err(not_found(&method)) });
         };
+        let events = self.events.clone();
         Box::pin(async move {
             let returned = handler.call1(&JsValue::UNDEFINED, &arg).map_err(app_error)?;
             let value = JsFuture::from(Promise::resolve(&returned)).await.map_err(app_error)?;
             if method == "elicitation/create" {
                 check_elicit_result(&value)?;
+                // Content that breaks the schema is the app's error, not the server's problem:
+                // tell the app and answer cancel rather than send bad data.
+                if let Err(e) = Elicitations::check_form_answer(&params, &value) {
+                    emit(&events, "error", &to_js(&e));
+                    return Ok(r#"{"action":"cancel"}"#.to_owned());
+                }
             }
             stringify(&value).map_err(|_| internal("the app's answer is not JSON-serializable"))
         })
@@ -513,34 +622,6 @@ impl Host for JsHost {
     fn closed(&self) {
         self.emit("close", &JsValue::UNDEFINED);
     }
-}
-
-/// The object `onElicitation` receives for a form-mode request.
-fn elicitation_request(params: &JsValue, server: &JsValue) -> Result<JsValue, RpcError> {
-    let mode = get(params, "mode").as_string().unwrap_or_else(|| "form".into());
-    if mode != "form" {
-        // Only form mode is declared in the capabilities.
-        return Err(RpcError { code: codes::INVALID_PARAMS, message: format!("elicitation mode {mode:?} is not supported by this client"), data: None });
-    }
-    let schema = get(params, "requestedSchema");
-    let defaults = Object::new();
-    let props = get(&schema, "properties");
-    if props.is_object() {
-        for entry in Object::entries(&props.unchecked_into::<Object>()).iter() {
-            let pair = Array::from(&entry);
-            let default = get(&pair.get(1), "default");
-            if !default.is_undefined() {
-                let _ = Reflect::set(&defaults, &pair.get(0), &default);
-            }
-        }
-    }
-    Ok(object(&[
-        ("mode", "form".into()),
-        ("server", server.clone()),
-        ("message", get(params, "message")),
-        ("requestedSchema", schema),
-        ("defaults", defaults.into()),
-    ]))
 }
 
 fn check_elicit_result(value: &JsValue) -> Result<(), RpcError> {
@@ -598,3 +679,26 @@ fn object(fields: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
+
+// Parameter types that make a trailing argument optional (`options?: RequestOptions`) in the
+// generated TypeScript; `unchecked_param_type` cannot mark a parameter optional.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "McpClientOptions")]
+    pub type ConnectOptions;
+    #[wasm_bindgen(typescript_type = "RequestOptions")]
+    pub type RequestOptionsArg;
+    #[wasm_bindgen(typescript_type = "PaginatedParams")]
+    pub type PaginatedParamsArg;
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
+    pub type JsonObjectArg;
+    #[wasm_bindgen(typescript_type = "Record<string, string>")]
+    pub type StringMapArg;
+    #[wasm_bindgen(typescript_type = "{ arguments?: Record<string, string> }")]
+    pub type CompleteContextArg;
+}
+
+/// An optional argument as a plain value (`undefined` when absent).
+fn arg<T: Into<JsValue>>(value: Option<T>) -> JsValue {
+    value.map(Into::into).unwrap_or(JsValue::UNDEFINED)
+}

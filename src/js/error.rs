@@ -34,7 +34,16 @@ pub fn to_js(error: &Error) -> JsValue {
         }
         _ => JsValue::UNDEFINED,
     };
-    McpError::new(error.code() as f64, &error.to_string(), &data).into()
+    let js: JsValue = McpError::new(error.code() as f64, &error.to_string(), &data).into();
+    // -32042 (URLElicitationRequiredError): surface the elicitations the app must handle.
+    if error.code() == crate::core::error::codes::URL_ELICITATION_REQUIRED {
+        if let Ok(list) = js_sys::Reflect::get(&data, &"elicitations".into()) {
+            if js_sys::Array::is_array(&list) {
+                let _ = js_sys::Reflect::set(&js, &"elicitations".into(), &list);
+            }
+        }
+    }
+    js
 }
 
 /// An error about the caller's arguments.

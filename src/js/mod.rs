@@ -1,6 +1,8 @@
 //! The JS surface: the exported class, its TypeScript types, and `McpError`.
 
 mod client;
+mod dialog;
+mod elicitation;
 mod error;
 mod types;
 

@@ -104,7 +104,7 @@ fn options(server: &FakeServer, extra: Value) -> JsValue {
 }
 
 async fn connect(server: &FakeServer, extra: Value) -> JsValue {
-    JsFuture::from(McpClient::connect(URL.into(), options(server, extra))).await.expect("connect resolves")
+    JsFuture::from(McpClient::connect(URL.into(), Some(options(server, extra).unchecked_into()))).await.expect("connect resolves")
 }
 
 /// Calls a method of the JS object (the exported class, through its generated glue).
@@ -144,13 +144,24 @@ fn mcp_code(err: &JsValue) -> i64 {
     prop(err, "code").as_f64().expect("McpError.code is a number") as i64
 }
 
-/// Records the `detail` of every event of one type.
-fn record_events(client: &JsValue, kind: &str) -> (Rc<RefCell<Vec<JsValue>>>, Closure<dyn FnMut(CustomEvent)>) {
-    let seen = Rc::new(RefCell::new(Vec::new()));
-    let sink = seen.clone();
-    let listener = Closure::<dyn FnMut(CustomEvent)>::new(move |e: CustomEvent| sink.borrow_mut().push(e.detail()));
-    invoke(client, "addEventListener", &[kind.into(), listener.as_ref().clone()]);
-    (seen, listener)
+/// Records the `detail` of every event of one type, for as long as it lives.
+struct EventLog {
+    seen: Rc<RefCell<Vec<JsValue>>>,
+    _listener: Closure<dyn FnMut(CustomEvent)>,
+}
+
+impl EventLog {
+    fn new(client: &JsValue, kind: &str) -> EventLog {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let sink = seen.clone();
+        let listener = Closure::<dyn FnMut(CustomEvent)>::new(move |e: CustomEvent| sink.borrow_mut().push(e.detail()));
+        invoke(client, "addEventListener", &[kind.into(), listener.as_ref().clone()]);
+        EventLog { seen, _listener: listener }
+    }
+
+    fn details(&self) -> Vec<JsValue> {
+        self.seen.borrow().clone()
+    }
 }
 
 fn call_args(signal: Option<&web_sys::AbortSignal>, timeout_ms: Option<u32>) -> JsValue {
@@ -294,10 +305,10 @@ async fn response_with_unknown_id_is_invalid_message_and_client_stays_usable() {
 
     // On an SSE stream, a stray response is reported as an "error" event; the real one still lands.
     server.answer_sse_with_stray_response("tools/call", 999);
-    let (errors, _listener) = record_events(&client, "error");
+    let errors = EventLog::new(&client, "error");
     let result = call_tool(&client, JsValue::UNDEFINED).await.expect("the real response is delivered");
     assert_eq!(to_json(&result)["content"][0]["text"], "real");
-    let errors = errors.borrow();
+    let errors = errors.details();
     assert_eq!(errors.len(), 1, "one error event for the stray response");
     assert_eq!(mcp_code(&errors[0]), -32600);
     let _ = settle(&client, "close", &[]).await;
@@ -367,7 +378,7 @@ async fn close_deletes_the_session_and_rejects_pending_and_later_requests() {
     let server = FakeServer::new();
     server.never_answer("tools/call");
     let client = connect(&server, json!({})).await;
-    let (closes, _listener) = record_events(&client, "close");
+    let closes = EventLog::new(&client, "close");
 
     let pending = invoke(&client, "callTool", &["slow".into(), JsValue::UNDEFINED, JsValue::UNDEFINED]);
     until("the tools/call POST is sent", || !server.posts("tools/call").is_empty()).await;
@@ -381,7 +392,7 @@ async fn close_deletes_the_session_and_rejects_pending_and_later_requests() {
     assert_eq!(deletes[0]["headers"]["mcp-session-id"], "s-1");
     assert_eq!(deletes[0]["headers"]["mcp-protocol-version"], "2025-11-25");
     assert_eq!(prop(&client, "closed").as_bool(), Some(true));
-    assert_eq!(closes.borrow().len(), 1, "one close event");
+    assert_eq!(closes.details().len(), 1, "one close event");
     until("the pending request's stream is released", || server.posts("tools/call")[0]["released"] == true).await;
 
     let err = settle(&client, "ping", &[]).await.expect_err("requests after close reject");

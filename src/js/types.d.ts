@@ -145,9 +145,48 @@ export interface FormElicitationRequest {
   requestedSchema: RequestedSchema;
   /** The schema's defaults, to pre-fill the form. */
   defaults: ElicitationContent;
+  /** Checks content against the schema; an empty list means valid. */
+  validate(content: ElicitationContent): FormViolation[];
 }
 
-export type ElicitationRequest = FormElicitationRequest;
+export interface FormViolation { field: string; message: string }
+
+export type UrlWarning = "punycode" | "mixed-script" | "ip-address" | "http-loopback";
+
+export interface UrlElicitationOutcome {
+  status: "done" | "cancelled";
+  via: "message" | "broadcast" | "notification" | "manual" | "closed";
+}
+
+export interface UrlElicitationRequest {
+  mode: "url";
+  server: ElicitationServer;
+  message: string;
+  /** The full URL, already checked: https, or http on a loopback host. */
+  url: string;
+  /** The host in display (Unicode) form. */
+  host: string;
+  /** The suffix of `host` to emphasise (a heuristic without the Public Suffix List). */
+  registrableDomain: string;
+  elicitationId?: string;
+  warnings: UrlWarning[];
+  /**
+   * Opens the URL in a popup. Call it synchronously inside a click handler. Resolves when
+   * completion is detected; rejects with code -33011 if the browser blocked the popup (call
+   * it again from another click) and -33012 on timeout.
+   */
+  open(): Promise<UrlElicitationOutcome>;
+  /** The user refuses to open the URL. */
+  decline(): void;
+  /** The user gives up, before or after opening. */
+  cancel(): void;
+  /** The user says they finished in the other window ("I've completed it"). */
+  done(): void;
+}
+
+export type ElicitationRequest = FormElicitationRequest | UrlElicitationRequest;
+
+export interface ElicitationDialogOptions { }
 
 export type ElicitationResult =
   | { action: "accept"; content?: ElicitationContent }
@@ -192,8 +231,22 @@ export interface McpClientOptions {
   requestTimeoutMs?: number;
   /** Largest message accepted from the server, in bytes (16 MiB). */
   maxMessageBytes?: number;
-  /** Present: the elicitation capability is declared and requests come here. */
-  onElicitation?: (request: ElicitationRequest) => ElicitationResult | Promise<ElicitationResult>;
+  /**
+   * Present: the elicitation capability is declared and requests come here. Form mode: resolve
+   * with the answer. URL mode: settle through `req.open()` / `decline()` / `cancel()` / `done()`;
+   * resolving with a decline or cancel action also counts.
+   */
+  onElicitation?: (request: ElicitationRequest) => ElicitationResult | void | Promise<ElicitationResult | void>;
+  /** Use the ready-made consent dialog when there is no onElicitation. */
+  elicitationUi?: "dialog";
+  /** Restrict the declared modes (default: both). */
+  elicitationModes?: ("form" | "url")[];
+  /** Origins besides the elicitation URL's own whose completion messages are accepted. */
+  completionOrigins?: string[];
+  /** How long a URL elicitation may take before it fails with -33012 (10 minutes). */
+  elicitationTimeoutMs?: number;
+  /** Wait after the popup is seen closed before it counts as cancelled (1500 ms). */
+  popupClosedGraceMs?: number;
   /** Present: the sampling capability is declared and requests come here. */
   onSampling?: (request: CreateMessageRequest) => CreateMessageResult | Promise<CreateMessageResult>;
   /** Present: the roots capability is declared and `roots/list` answers with these. */
@@ -221,10 +274,22 @@ export interface McpClientEventMap {
 }
 export type McpClientEventType = keyof McpClientEventMap;
 
+/** Merged into the class: listeners whose `detail` follows McpClientEventMap. */
+export interface McpClient {
+  addEventListener<K extends McpClientEventType>(
+    type: K,
+    listener: (event: CustomEvent<McpClientEventMap[K]>) => void,
+    options?: AddEventListenerOptions | boolean,
+  ): void;
+  removeEventListener<K extends McpClientEventType>(type: K, listener: (event: CustomEvent<McpClientEventMap[K]>) => void): void;
+}
+
 /** Every rejection of this library. */
 export interface McpError extends Error {
   name: "McpError";
-  /** A JSON-RPC error code from the server, or a library code (see ErrorCode in the README). */
+  /** A JSON-RPC error code from the server, or a library code (see the README). */
   code: number;
   data?: unknown;
+  /** With code -32042: the URL elicitations the request needs. */
+  elicitations?: { elicitationId?: string; url: string; message: string }[];
 }

@@ -5,12 +5,12 @@
 //! hands notifications and server requests to a [`Host`] (the JS binding) and knows nothing of
 //! what they mean to the app.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function, Object, Reflect, JSON};
+use js_sys::{Function, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{AbortSignal, Response};
@@ -20,7 +20,8 @@ use super::listener::EventListener;
 use super::slot::Slot;
 use super::timer::{sleep, Timeout};
 use crate::core::error::{Error, InvalidMessage};
-use crate::core::jsonrpc::{self, classify, Correlator, Field, JsonObject, Kind, Parsed, RequestId, RpcError};
+use super::json::{parse_message, stringify};
+use crate::core::jsonrpc::{self, Correlator, Kind, RequestId, RpcError};
 use crate::core::negotiate::{self, Requested};
 use crate::core::sse;
 
@@ -47,6 +48,8 @@ pub struct Config {
     pub client_info: String,
     pub requested: Requested,
     pub connect_timeout_ms: u32,
+    /// Non-zero while the user is busy with an elicitation: request timeouts wait for them.
+    pub busy: Rc<Cell<u32>>,
 }
 
 #[derive(Default)]
@@ -206,10 +209,21 @@ impl Connection {
 
         let _timer = (opts.timeout_ms > 0).then(|| {
             let (slot, weak, id, ms) = (slot.clone(), Rc::downgrade(self), id.clone(), opts.timeout_ms);
+            let busy = self.config.busy.clone();
             Timeout::new(ms, move || {
-                if slot.complete(Err(Error::Timeout { ms })) && cancellable {
-                    send_cancelled(&weak, &id, "timeout");
+                if busy.get() == 0 {
+                    time_out(&slot, &weak, &id, ms, cancellable);
+                    return;
                 }
+                // The server may be waiting for the user (an elicitation): the clock restarts
+                // once they are done.
+                spawn_local(async move {
+                    while busy.get() > 0 && !slot.is_complete() {
+                        sleep(250).await;
+                    }
+                    sleep(ms).await;
+                    time_out(&slot, &weak, &id, ms, cancellable);
+                });
             })
         });
         let _abort = match &opts.signal {
@@ -520,22 +534,20 @@ impl Connection {
     async fn reinitialize(self: &Rc<Self>, stale: Option<String>) -> Result<(), Error> {
         let wait = {
             let mut st = self.state.borrow_mut();
-            if st.session_id != stale {
+            if let Some(waiters) = &mut st.reinit_waiters {
+                // A re-initialization is running (and has cleared the session id): wait for it
+                // instead of replaying at once without a session.
+                let slot = Slot::default();
+                waiters.push(slot.clone());
+                Some(slot)
+            } else if st.session_id != stale {
                 return Ok(()); // someone already replaced the session
-            }
-            match &mut st.reinit_waiters {
-                Some(waiters) => {
-                    let slot = Slot::default();
-                    waiters.push(slot.clone());
-                    Some(slot)
-                }
-                None => {
-                    st.reinit_waiters = Some(Vec::new());
-                    st.session_id = None;
-                    st.protocol_version = None;
-                    st.listen = None;
-                    None
-                }
+            } else {
+                st.reinit_waiters = Some(Vec::new());
+                st.session_id = None;
+                st.protocol_version = None;
+                st.listen = None;
+                None
             }
         };
         if let Some(slot) = wait {
@@ -696,6 +708,12 @@ fn abort_reason(signal: &AbortSignal) -> String {
     }
 }
 
+fn time_out(slot: &Slot<Outcome>, conn: &Weak<Connection>, id: &RequestId, ms: u32, cancellable: bool) {
+    if slot.complete(Err(Error::Timeout { ms })) && cancellable {
+        send_cancelled(conn, id, "timeout");
+    }
+}
+
 /// Tells the server to stop working on a request we no longer wait for.
 fn send_cancelled(conn: &Weak<Connection>, id: &RequestId, reason: &str) {
     let Some(conn) = conn.upgrade() else { return };
@@ -726,50 +744,3 @@ fn with_progress_token(params: &JsValue, id: &RequestId) -> JsValue {
     copy.into()
 }
 
-/// JSON text of a JS value, with the engine's serializer.
-pub fn stringify(value: &JsValue) -> Result<String, Error> {
-    JSON::stringify(value)
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| Error::InvalidArgument("params must be JSON-serializable".into()))
-}
-
-/// Parses one message with the engine's `JSON.parse` and lets the core classify it.
-fn parse_message(text: &str) -> Result<(Kind, JsValue), Error> {
-    let value = JSON::parse(text).map_err(|e| Error::Parse(fetch::describe(&e)))?;
-    let parsed = if Array::is_array(&value) {
-        Parsed::Array
-    } else if value.is_object() {
-        Parsed::Object(JsObject(value.clone()))
-    } else {
-        Parsed::Other
-    };
-    Ok((classify(parsed)?, value))
-}
-
-/// A parsed JS object seen through the core's [`JsonObject`].
-struct JsObject(JsValue);
-
-impl JsonObject for JsObject {
-    fn field(&self, key: &str) -> Field<Self> {
-        let v = Reflect::get(&self.0, &key.into()).unwrap_or(JsValue::UNDEFINED);
-        if v.is_undefined() {
-            Field::Absent
-        } else if v.is_null() {
-            Field::Null
-        } else if let Some(n) = v.as_f64() {
-            Field::Number(n)
-        } else if let Some(s) = v.as_string() {
-            Field::String(s)
-        } else if v.is_object() && !Array::is_array(&v) {
-            Field::Object(JsObject(v))
-        } else {
-            Field::Other
-        }
-    }
-
-    fn field_json(&self, key: &str) -> Option<String> {
-        let v = Reflect::get(&self.0, &key.into()).ok().filter(|v| !v.is_undefined())?;
-        JSON::stringify(&v).ok().and_then(|t| t.as_string())
-    }
-}

@@ -6,6 +6,8 @@
 
 pub mod connection;
 pub mod fetch;
+pub mod json;
 pub mod listener;
+pub mod popup;
 pub mod slot;
 pub mod timer;

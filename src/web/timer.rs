@@ -10,6 +10,10 @@ extern "C" {
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+    #[wasm_bindgen(js_name = setInterval)]
+    fn set_interval(callback: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearInterval)]
+    fn clear_interval(handle: &JsValue);
 }
 
 /// Resolves after `ms` milliseconds.
@@ -44,4 +48,30 @@ impl Drop for Timeout {
     fn drop(&mut self) {
         clear_timeout(&self.handle);
     }
+}
+
+/// Runs a callback every `ms` milliseconds until dropped.
+#[must_use = "dropping an Interval stops it"]
+pub struct Interval {
+    handle: JsValue,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Interval {
+    pub fn new(ms: u32, callback: impl FnMut() + 'static) -> Interval {
+        let closure = Closure::<dyn FnMut()>::new(callback);
+        let handle = set_interval(closure.as_ref().unchecked_ref(), ms as f64);
+        Interval { handle, _callback: closure }
+    }
+}
+
+impl Drop for Interval {
+    fn drop(&mut self) {
+        clear_interval(&self.handle);
+    }
+}
+
+/// Milliseconds since the epoch, for the core's time-parameterised rules.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
 }

@@ -1,0 +1,56 @@
+//! JSON in the browser: the engine's `JSON.parse`/`JSON.stringify`, and parsed JS objects seen
+//! through the core's [`JsonObject`] so the core can classify them without copying them.
+
+use js_sys::{Array, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+
+use crate::core::error::Error;
+use crate::core::jsonrpc::{classify, Field, JsonObject, Kind, Parsed};
+
+/// JSON text of a JS value, with the engine's serializer.
+pub fn stringify(value: &JsValue) -> Result<String, Error> {
+    JSON::stringify(value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| Error::InvalidArgument("params must be JSON-serializable".into()))
+}
+
+/// Parses one message with the engine's `JSON.parse` and lets the core classify it.
+pub fn parse_message(text: &str) -> Result<(Kind, JsValue), Error> {
+    let value = JSON::parse(text).map_err(|e| Error::Parse(super::fetch::describe(&e)))?;
+    let parsed = if Array::is_array(&value) {
+        Parsed::Array
+    } else if value.is_object() {
+        Parsed::Object(JsObject(value.clone()))
+    } else {
+        Parsed::Other
+    };
+    Ok((classify(parsed)?, value))
+}
+
+/// A parsed JS object seen through the core's [`JsonObject`].
+pub struct JsObject(pub JsValue);
+
+impl JsonObject for JsObject {
+    fn field(&self, key: &str) -> Field<Self> {
+        let v = Reflect::get(&self.0, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() {
+            Field::Absent
+        } else if v.is_null() {
+            Field::Null
+        } else if let Some(n) = v.as_f64() {
+            Field::Number(n)
+        } else if let Some(s) = v.as_string() {
+            Field::String(s)
+        } else if v.is_object() && !Array::is_array(&v) {
+            Field::Object(JsObject(v))
+        } else {
+            Field::Other
+        }
+    }
+
+    fn field_json(&self, key: &str) -> Option<String> {
+        let v = Reflect::get(&self.0, &key.into()).ok().filter(|v| !v.is_undefined())?;
+        JSON::stringify(&v).ok().and_then(|t| t.as_string())
+    }
+}

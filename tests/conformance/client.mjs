@@ -1,0 +1,266 @@
+// The client the official MCP conformance suite drives:
+//
+//   conformance client --command "node tests/conformance/client.mjs" --scenario <name>
+//
+// The suite starts a mock server for the scenario, sets MCP_CONFORMANCE_SCENARIO and appends the
+// server URL as the last argument. This process serves the repository root on 127.0.0.1, opens
+// tests/e2e/pages/client.html (which loads the built package) in headless Chromium, does in the
+// page what the scenario expects through the package's JS API, and exits 0 on success or non-zero
+// with a message. The suite itself judges the protocol (its checks on the mock server); the
+// checks here only make sure the scenario really ran to its end.
+//
+// Chromium is started with --disable-web-security for this runner ONLY: the suite's mock servers
+// send no CORS headers. Every other browser test keeps web security on.
+//
+// Environment: CONFORMANCE_CLIENT_DEADLINE_MS (default 25000, under the suite's 30 s kill) bounds
+// the whole run; E2E_VERBOSE=1 echoes the page's console.
+import fs from "node:fs";
+import path from "node:path";
+import {
+  REPO_ROOT,
+  PKG_JS,
+  startStatic,
+  launchBrowser,
+  openClientPage,
+  pageDiagnostics,
+} from "../e2e/harness.mjs";
+
+const DEADLINE_MS = Number(process.env.CONFORMANCE_CLIENT_DEADLINE_MS || 25000);
+const scenario = process.env.MCP_CONFORMANCE_SCENARIO || "";
+const serverUrl = process.argv[process.argv.length - 1];
+
+const log = (msg) => process.stderr.write(`conformance-client[${scenario}]: ${msg}\n`);
+
+function clientInfo() {
+  let version = "0.0.0";
+  try {
+    version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "pkg", "package.json"), "utf8")).version || version;
+  } catch {
+    // the package.json is optional for this purpose
+  }
+  return { name: "mcp-web-client-conformance", version };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios. Each is a page-side function (run through page.evaluate, so it may only use what the
+// page has: window.McpClient, window.e2e) taking { url, clientInfo } and returning
+// { ok: true, notes } or { ok: false, step, error, notes }.
+
+const scenarios = {
+  // The handshake: initialize with clientInfo, then one ordinary request, then close.
+  initialize: async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const client = c.value;
+    notes.push(`negotiated ${client.protocolVersion} with ${JSON.stringify(client.serverInfo)}`);
+    const t = await settle(client.listTools());
+    if (!t.ok) return { ok: false, step: "listTools", error: t.error, notes };
+    notes.push(`tools/list gave ${t.value.tools.length} tools`);
+    const x = await settle(client.close());
+    if (!x.ok) return { ok: false, step: "close", error: x.error, notes };
+    return { ok: true, notes };
+  },
+
+  // tools/list, then tools/call add_numbers with numeric arguments.
+  tools_call: async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const client = c.value;
+    const t = await settle(client.listTools());
+    if (!t.ok) return { ok: false, step: "listTools", error: t.error, notes };
+    const names = t.value.tools.map((tool) => tool.name);
+    notes.push(`tools: ${names.join(", ")}`);
+    if (!names.includes("add_numbers")) return { ok: false, step: "listTools", error: "no add_numbers tool", notes };
+    const r = await settle(client.callTool("add_numbers", { a: 5, b: 3 }));
+    if (!r.ok) return { ok: false, step: "callTool add_numbers", error: r.error, notes };
+    const text = r.value.content?.map((part) => part.text ?? "").join("");
+    notes.push(`result: ${JSON.stringify(r.value)}`);
+    if (r.value.isError || !/\b8\b/.test(text)) return { ok: false, step: "callTool add_numbers", error: `unexpected result ${JSON.stringify(r.value)}`, notes };
+    const x = await settle(client.close());
+    if (!x.ok) return { ok: false, step: "close", error: x.error, notes };
+    return { ok: true, notes };
+  },
+
+  // Form elicitation whose schema gives a default for every field: the app "accepts the
+  // pre-filled form unchanged", i.e. answers with the library's req.defaults. The suite checks
+  // that each default arrived with the right type.
+  "elicitation-sep1034-client-defaults": async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const seen = [];
+    const c = await settle(
+      window.McpClient.connect(url, {
+        clientInfo,
+        onElicitation: async (req) => {
+          seen.push(req);
+          if (req.mode !== undefined && req.mode !== "form") return { action: "decline" };
+          return { action: "accept", content: { ...req.defaults } };
+        },
+      }),
+    );
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const client = c.value;
+    const t = await settle(client.listTools());
+    if (!t.ok) return { ok: false, step: "listTools", error: t.error, notes };
+    const tool = "test_client_elicitation_defaults";
+    if (!t.value.tools.some((x) => x.name === tool)) return { ok: false, step: "listTools", error: `no ${tool} tool`, notes };
+    const r = await settle(client.callTool(tool, {}));
+    if (!r.ok) return { ok: false, step: `callTool ${tool}`, error: r.error, notes };
+    notes.push(`elicitation requests handed to the app: ${JSON.stringify(seen.map((q) => ({ mode: q.mode, message: q.message, defaults: q.defaults })))}`);
+    notes.push(`result: ${JSON.stringify(r.value)}`);
+    if (seen.length !== 1) return { ok: false, step: "onElicitation", error: `onElicitation called ${seen.length} times, expected once`, notes };
+    const text = r.value.content?.map((part) => part.text ?? "").join("");
+    if (!text.startsWith("Elicitation completed")) return { ok: false, step: `callTool ${tool}`, error: `unexpected result ${JSON.stringify(r.value)}`, notes };
+    const x = await settle(client.close());
+    if (!x.ok) return { ok: false, step: "close", error: x.error, notes };
+    return { ok: true, notes };
+  },
+
+  // The server primes the tools/call SSE stream with an id and `retry: 500`, closes it, and
+  // delivers the result only on a GET that resumes with Last-Event-ID. The suite times the GET.
+  "sse-retry": async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const client = c.value;
+    notes.push(`negotiated ${client.protocolVersion}`);
+    const t = await settle(client.listTools());
+    if (!t.ok) return { ok: false, step: "listTools", error: t.error, notes };
+    const t0 = performance.now();
+    const r = await settle(client.callTool("test_reconnection", {}, { timeoutMs: 15000 }));
+    notes.push(`callTool settled after ${Math.round(performance.now() - t0)} ms`);
+    if (!r.ok) return { ok: false, step: "callTool test_reconnection", error: r.error, notes };
+    notes.push(`result: ${JSON.stringify(r.value)}`);
+    const text = r.value.content?.map((part) => part.text ?? "").join("");
+    if (!text.includes("Reconnection test completed")) return { ok: false, step: "callTool test_reconnection", error: `unexpected result ${JSON.stringify(r.value)}`, notes };
+    const x = await settle(client.close());
+    if (!x.ok) return { ok: false, step: "close", error: x.error, notes };
+    return { ok: true, notes };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+// What the page exchanged with the scenario's server, printed when the run fails:
+// "POST / initialize -> 200 application/json {...}".
+const trace = [];
+const bodyReads = [];
+function traceNetwork(page, serverOrigin) {
+  page.on("response", async (response) => {
+    const request = response.request();
+    if (new URL(request.url()).origin !== serverOrigin) {
+      if (response.status() >= 400) trace.push({ line: `(page) ${request.method()} ${request.url()} -> ${response.status()}` });
+      return;
+    }
+    let what = "";
+    try {
+      what = JSON.parse(request.postData() || "null")?.method ?? "(response)";
+    } catch {
+      what = "(unparsable body)";
+    }
+    const type = response.headers()["content-type"] || "";
+    const entry = { line: `${request.method()} ${new URL(request.url()).pathname} ${request.method() === "POST" ? what : ""} -> ${response.status()} ${type}` };
+    if (request.headers()["last-event-id"]) entry.line += ` (sent Last-Event-ID ${request.headers()["last-event-id"]})`;
+    trace.push(entry);
+    if (!type.startsWith("text/event-stream")) {
+      bodyReads.push(
+        response.text().then(
+          (body) => {
+            if (body) entry.line += ` ${body.length > 300 ? body.slice(0, 300) + "…" : body}`;
+          },
+          () => {},
+        ),
+      );
+    }
+  });
+  page.on("requestfailed", (request) => {
+    if (new URL(request.url()).origin !== serverOrigin) return;
+    let what = "";
+    try {
+      what = JSON.parse(request.postData() || "null")?.method ?? "";
+    } catch {
+      // not JSON
+    }
+    trace.push({ line: `${request.method()} ${new URL(request.url()).pathname} ${what} failed: ${request.failure()?.errorText}` });
+  });
+}
+
+let staticServer;
+let browser;
+let page;
+let cleaningUp;
+
+function cleanup() {
+  cleaningUp ??= (async () => {
+    await browser?.close().catch(() => {});
+    await staticServer?.stop().catch(() => {});
+  })();
+  return cleaningUp;
+}
+
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) {
+  process.on(signal, () => {
+    log(`got ${signal}, stopping`);
+    cleanup().finally(() => process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 })[signal]));
+  });
+}
+
+async function main() {
+  const run = scenarios[scenario];
+  if (!run) {
+    throw new Error(
+      `no runner for scenario "${scenario}" (MCP_CONFORMANCE_SCENARIO); known: ${Object.keys(scenarios).join(", ")}`,
+    );
+  }
+  if (!/^https?:\/\//.test(serverUrl || "")) throw new Error(`the last argument must be the server URL, got ${JSON.stringify(serverUrl)}`);
+  if (!fs.existsSync(PKG_JS)) throw new Error(`${path.relative(REPO_ROOT, PKG_JS)} is missing: run make pkg`);
+
+  staticServer = await startStatic({ root: REPO_ROOT });
+  browser = await launchBrowser({ disableWebSecurity: true });
+  page = await openClientPage(browser, staticServer.origin);
+  traceNetwork(page, new URL(serverUrl).origin);
+  log(`page ${staticServer.origin} ready; server ${serverUrl}`);
+
+  const outcome = await page.evaluate(`(${run.toString()})(${JSON.stringify({ url: serverUrl, clientInfo: clientInfo() })})`);
+  for (const note of outcome.notes ?? []) log(note);
+  if (!outcome.ok) {
+    const error = typeof outcome.error === "string" ? outcome.error : JSON.stringify(outcome.error);
+    throw new Error(`step "${outcome.step}" failed: ${error}`);
+  }
+}
+
+async function reportFailure(message) {
+  log(`FAIL: ${message}`);
+  await Promise.race([Promise.allSettled(bodyReads), new Promise((r) => setTimeout(r, 1000))]);
+  if (trace.length) log(`exchanges with the server:\n  ${trace.map((e) => e.line).join("\n  ")}`);
+  const diag = pageDiagnostics(page);
+  if (diag) log(diag);
+}
+
+let timedOut = false;
+const deadline = setTimeout(async () => {
+  timedOut = true;
+  await reportFailure(`did not finish within ${DEADLINE_MS} ms`);
+  await cleanup();
+  process.exit(3);
+}, DEADLINE_MS);
+
+let exitCode = 0;
+try {
+  await main();
+  log("OK");
+} catch (err) {
+  exitCode = 1;
+  if (!timedOut) await reportFailure(err?.message || err);
+} finally {
+  if (!timedOut) {
+    clearTimeout(deadline);
+    await cleanup();
+    process.exit(exitCode);
+  }
+}

