@@ -339,10 +339,13 @@ const bench = {
     await sequential(memHandle, "echo", { message: "hello" }, warmup);
     return true;
   },
-  /** ... `n` sequential echo calls on the same client (then GC and heap again), ... */
-  async memRun(n) {
+  /** ... `n` echo calls on the same client, `inFlight` at a time (then GC and heap again), ... */
+  async memRun(n, inFlight) {
     const t0 = now();
-    await sequential(memHandle, "echo", { message: "hello" }, n);
+    for (let done = 0; done < n; done += inFlight) {
+      const k = Math.min(inFlight, n - done);
+      await Promise.all(Array.from({ length: k }, () => adapter.call(memHandle, "echo", { message: "hello" })));
+    }
     return now() - t0;
   },
   /** ... and close. */

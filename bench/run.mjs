@@ -20,14 +20,16 @@ const PKG = path.join(REPO_ROOT, "pkg");
 const VERBOSE = !!process.env.BENCH_VERBOSE;
 const QUICK = !!process.env.BENCH_QUICK;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || (QUICK ? 2 : 4)));
+const MOCK_ROUNDS = 2 * ROUNDS; // cheap, and noisier on a shared machine
 
 const REAL = QUICK
   ? { connects: 2, warmup: 10, calls: 60, concurrency: 50, batches: 1, bigReps: 1 }
-  : { connects: 3, warmup: 30, calls: 300, concurrency: 50, batches: 4, bigReps: 3 };
+  : { connects: 3, warmup: 20, calls: 250, concurrency: 50, batches: 3, bigReps: 3 };
 const MOCK = QUICK
   ? { connects: 5, calls: 200, eventCalls: 20, bigReps: 5, blocks: 5 }
   : { connects: 20, calls: 1000, eventCalls: 100, bigReps: 10, blocks: 5 };
 const MEMORY_CALLS = QUICK ? 300 : 2000;
+const MEMORY_IN_FLIGHT = 10;
 const MEMORY_WARMUP = 50;
 
 const log = (...a) => process.stderr.write(a.join(" ") + "\n");
@@ -168,7 +170,7 @@ async function main() {
     log(`bench: server-everything at ${server.url}; Chromium ${browserVersion}; ${ROUNDS} rounds${QUICK ? " (quick)" : ""}`);
 
     // One page (own browser context, own renderer and V8 heap) per client.
-    for (const c of CLIENTS) {
+    const openPage = async (c) => {
       const context = await browser.newContext();
       const page = await context.newPage();
       const errors = [];
@@ -178,20 +180,46 @@ async function main() {
       const v = await state.jsonValue();
       if (v !== true) throw new Error(`${c} page failed to load: ${v}`);
       const cdp = await context.newCDPSession(page);
-      pages[c] = { page, cdp, errors };
-      results.real[c] = [];
-      results.mock[c] = [];
-    }
-    const inPage = async (c, fn, arg) => {
+      return { context, page, cdp, errors };
+    };
+    const inPage = async (p, fn, arg) => {
       try {
-        return await pages[c].page.evaluate(fn, arg);
+        return await p.page.evaluate(fn, arg);
       } catch (e) {
-        e.message += `\n[${c}] page errors: ${pages[c].errors.join("\n") || "none"}\nserver output (tail): ${server.output().slice(-1500)}`;
+        e.message += `\n[${p.page.url()}] page errors: ${p.errors.join("\n") || "none"}\nserver output (tail): ${server.output().slice(-1500)}`;
         throw e;
       }
     };
+    // Memory first, each client on a fresh page that has run nothing else: GC; heap with the
+    // library loaded; connect and warm up; GC; heap; MEMORY_CALLS calls; GC; heap.
+    const heap = async (p) => {
+      await p.cdp.send("HeapProfiler.collectGarbage");
+      await p.cdp.send("HeapProfiler.collectGarbage");
+      const { usedSize } = await p.cdp.send("Runtime.getHeapUsage");
+      const wasm = await inPage(p, () => window.bench.wasmMemoryBytes());
+      return { js: usedSize, wasm };
+    };
+    for (const c of CLIENTS) {
+      const p = await openPage(c);
+      const loaded = await heap(p);
+      await inPage(p, ([url, n]) => window.bench.memStart(url, n), [server.url, MEMORY_WARMUP]);
+      const before = await heap(p);
+      const ms = await inPage(p, ([n, k]) => window.bench.memRun(n, k), [MEMORY_CALLS, MEMORY_IN_FLIGHT]);
+      const after = await heap(p);
+      await inPage(p, () => window.bench.memEnd());
+      await p.context.close();
+      results.memory[c] = { loaded, before, after, ms };
+      if (VERBOSE) log(`memory ${c.padEnd(4)} ${JSON.stringify(results.memory[c])}`);
+    }
+    log(`bench: memory phase done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
-    for (const c of CLIENTS) await inPage(c, (url) => window.bench.check(url), server.url);
+    for (const c of CLIENTS) {
+      pages[c] = await openPage(c);
+      results.real[c] = [];
+      results.mock[c] = [];
+    }
+
+    for (const c of CLIENTS) await inPage(pages[c], (url) => window.bench.check(url), server.url);
     log("bench: every client echoes correctly against the server and the in-memory fetch");
 
     // Rounds: the order rotates every round (and reverses every other), so drift favours none.
@@ -201,40 +229,21 @@ async function main() {
     };
     for (let r = 0; r < ROUNDS; r++) {
       for (const c of orderOf(r)) {
-        const res = await inPage(c, ([url, cfg]) => window.bench.realRound(url, cfg), [server.url, REAL]);
+        const res = await inPage(pages[c], ([url, cfg]) => window.bench.realRound(url, cfg), [server.url, REAL]);
         results.real[c].push(res);
         if (VERBOSE) log(`real  r${r} ${c.padEnd(4)} ${JSON.stringify(res, (k, v) => (typeof v === "number" ? +v.toFixed(3) : v))}`);
       }
       log(`bench: real server, round ${r + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < MOCK_ROUNDS; r++) {
       for (const c of orderOf(r)) {
-        const res = await inPage(c, (cfg) => window.bench.mockRound(cfg), MOCK);
+        const res = await inPage(pages[c], (cfg) => window.bench.mockRound(cfg), MOCK);
         results.mock[c].push(res);
         if (VERBOSE) log(`mock  r${r} ${c.padEnd(4)} ${JSON.stringify(res, (k, v) => (typeof v === "number" ? +v.toFixed(3) : v))}`);
       }
-      log(`bench: in-memory fetch, round ${r + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      log(`bench: in-memory fetch, round ${r + 1}/${MOCK_ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
 
-    // Memory: a fresh client, warmed up; GC; heap; MEMORY_CALLS calls; GC; heap.
-    const heap = async (c) => {
-      const { cdp } = pages[c];
-      await cdp.send("HeapProfiler.collectGarbage");
-      await cdp.send("HeapProfiler.collectGarbage");
-      const { usedSize } = await cdp.send("Runtime.getHeapUsage");
-      const wasm = await inPage(c, () => window.bench.wasmMemoryBytes());
-      return { js: usedSize, wasm };
-    };
-    for (const c of orderOf(ROUNDS)) {
-      await inPage(c, ([url, n]) => window.bench.memStart(url, n), [server.url, MEMORY_WARMUP]);
-      const before = await heap(c);
-      const ms = await inPage(c, (n) => window.bench.memRun(n), MEMORY_CALLS);
-      const after = await heap(c);
-      await inPage(c, () => window.bench.memEnd());
-      results.memory[c] = { before, after, ms };
-      if (VERBOSE) log(`memory ${c.padEnd(4)} ${JSON.stringify(results.memory[c])}`);
-    }
-    log(`bench: memory phase done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
     for (const stop of cleanups.reverse()) {
       try {
@@ -316,13 +325,15 @@ function renderReport({ size, results, browserVersion, seconds }) {
   metric(mock, "1 MiB result, JSON, ms", "bigJsonMs", 2);
   metric(mock, "1 MiB result, SSE, ms", "bigSseMs", 2);
 
-  section(`Memory after GC (KiB), fresh client, before and after ${MEMORY_CALLS} echo calls (real server)`);
+  section(`Memory after GC (KiB): a fresh page per client, before and after ${MEMORY_CALLS} echo calls (real server)`);
   const memRow = (label, f, digits = 0) => row(label, f(mem.ours), f(mem.sdk1), f(mem.sdk2), f(mem.raw), digits);
-  memRow("JS heap, before", (x) => kib(x?.before.js));
-  memRow("JS heap, after", (x) => kib(x?.after.js));
-  memRow("JS heap growth", (x) => kib(x ? x.after.js - x.before.js : null), 1);
-  memRow("`WebAssembly.Memory`, before", (x) => kib(x?.before.wasm));
-  memRow("`WebAssembly.Memory`, after", (x) => kib(x?.after.wasm));
+  memRow("JS heap, library loaded, not connected", (x) => kib(x?.loaded.js));
+  memRow(`JS heap, connected + ${MEMORY_WARMUP} calls`, (x) => kib(x?.before.js));
+  memRow(`JS heap, after ${MEMORY_CALLS} more calls`, (x) => kib(x?.after.js));
+  memRow(`JS heap growth over ${MEMORY_CALLS} calls`, (x) => kib(x ? x.after.js - x.before.js : null), 1);
+  memRow("`WebAssembly.Memory`, loaded", (x) => kib(x?.loaded.wasm));
+  memRow(`\`WebAssembly.Memory\`, connected + ${MEMORY_WARMUP} calls`, (x) => kib(x?.before.wasm));
+  memRow(`\`WebAssembly.Memory\`, after ${MEMORY_CALLS} more calls`, (x) => kib(x?.after.wasm));
   memRow("JS heap + `WebAssembly.Memory`, after", (x) => kib(x ? x.after.js + (x.after.wasm || 0) : null));
 
   const lines = [
@@ -333,7 +344,7 @@ function renderReport({ size, results, browserVersion, seconds }) {
     `\`node bench/run.mjs\`: ours (\`pkg/\`) against \`@modelcontextprotocol/sdk\` ${v1} and \`@modelcontextprotocol/client\` ${v2} ` +
       "(each bundled by esbuild for the browser: minified ESM, only `Client` and `StreamableHTTPClientTransport`), " +
       "one page per client in the same Chromium, against the same `@modelcontextprotocol/server-everything` (`streamableHttp`, SSE responses, cross-origin). " +
-      `Medians over ${ROUNDS} rounds; the order of the clients rotates every round. ` +
+      `Medians over ${ROUNDS} rounds (real server) and ${MOCK_ROUNDS} rounds (in-memory fetch); the order of the clients rotates every round and reverses every other one. ` +
       "Ratios below 1× mean ours is smaller or faster, except throughput (higher is better).",
     "",
     header,
@@ -349,8 +360,9 @@ function renderReport({ size, results, browserVersion, seconds }) {
     `- In-memory fetch: ${MOCK.calls} calls per round (${MOCK.eventCalls} for the 100-event stream, ${MOCK.bigReps} for 1 MiB, ${MOCK.connects} connects) in ${MOCK.blocks} timed blocks; a round's figure is the median block mean; ` +
       "responses are prepared once and only the request id is spliced in; 1 MiB bodies arrive in 64 KiB chunks, the 100-event stream one chunk per event. " +
       "The floor is a bare `fetch` + `JSON.parse` loop through the same in-memory fetch, so the rows \"above the floor\" are what each library adds.",
-    `- Memory: DevTools \`HeapProfiler.collectGarbage\` (twice), then \`Runtime.getHeapUsage\` of that client's page; the page also holds the benchmark code and the in-memory fetch's prepared 1 MiB responses, the same for every client. ` +
-      "`WebAssembly.Memory` never shrinks, so its \"after\" is a high-water mark.",
+    `- Memory: each client on a fresh page (run first, before the timed rounds); DevTools \`HeapProfiler.collectGarbage\` (twice), then \`Runtime.getHeapUsage\` of that page. ` +
+      `The ${MEMORY_CALLS} calls run ${MEMORY_IN_FLIGHT} at a time. The page also holds the benchmark code and the in-memory fetch's prepared responses, the same for every client ` +
+      "(the floor column is that page with no client). `WebAssembly.Memory` never shrinks: its size is a high-water mark.",
     `- Whole run: ${seconds.toFixed(0)} s.`,
     "",
   ];

@@ -76,3 +76,18 @@ if [ ! -f "$e2e/node_modules/.package-lock.json" ] || [ "$e2e/package-lock.json"
 else
   say "skip: $e2e/node_modules is up to date with package-lock.json"
 fi
+
+# 6. Firefox ESR (Debian) and geckodriver (crates.io): the browser edge is tested in two engines.
+if [ -x /usr/bin/firefox-esr ]; then
+  say "skip: firefox-esr already installed"
+else
+  say "do: apt-get install firefox-esr"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y firefox-esr
+fi
+if command -v geckodriver >/dev/null 2>&1; then
+  say "skip: geckodriver already installed ($(geckodriver --version | head -n 1))"
+else
+  say "do: cargo install geckodriver"
+  cargo install geckodriver
+fi

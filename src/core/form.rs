@@ -129,10 +129,10 @@ fn check_property(prop: &Val, v: &Val) -> Result<(), String> {
             let len = s.chars().count() as f64;
             let chars = |n: f64| if n == 1.0 { "character" } else { "characters" };
             if let Some(min) = bound("minLength").filter(|&m| len < m) {
-                return Err(format!("must be at least {min} {}", chars(min)));
+                return Err(format!("must be at least {} {}", num(min), chars(min)));
             }
             if let Some(max) = bound("maxLength").filter(|&m| len > m) {
-                return Err(format!("must be at most {max} {}", chars(max)));
+                return Err(format!("must be at most {} {}", num(max), chars(max)));
             }
             let (ok, what) = match prop.get("format").and_then(Val::as_str) {
                 Some("email") => (is_email(s), "an email address"),
@@ -157,10 +157,10 @@ fn check_property(prop: &Val, v: &Val) -> Result<(), String> {
                 return Err("must be a whole number".into());
             }
             if let Some(min) = bound("minimum").filter(|&m| n < m) {
-                return Err(format!("must be at least {min}"));
+                return Err(format!("must be at least {}", num(min)));
             }
             if let Some(max) = bound("maximum").filter(|&m| n > m) {
-                return Err(format!("must be at most {max}"));
+                return Err(format!("must be at most {}", num(max)));
             }
             Ok(())
         }
@@ -188,10 +188,10 @@ fn check_property(prop: &Val, v: &Val) -> Result<(), String> {
             }
             let count = picked.len() as f64;
             if let Some(min) = bound("minItems").filter(|&m| count < m) {
-                return Err(format!("must have at least {min} selected"));
+                return Err(format!("must have at least {} selected", num(min)));
             }
             if let Some(max) = bound("maxItems").filter(|&m| count > m) {
-                return Err(format!("must have at most {max} selected"));
+                return Err(format!("must have at most {} selected", num(max)));
             }
             Ok(())
         }
@@ -286,6 +286,20 @@ fn is_date_time(s: &str) -> bool {
 }
 
 // Native only: the examples are read from disk, and the official schema is checked with `jsonschema`.
+/// A bound for a message. Not `f64`'s `Display`: that pulls about 17 KB of float formatting
+/// into the wasm module for a few error strings. Integers print exactly; other values with up
+/// to three decimals.
+fn num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        return (n as i64).to_string();
+    }
+    let milli = (n * 1000.0).round() as i64;
+    let sign = if milli < 0 { "-" } else { "" };
+    let milli = milli.unsigned_abs();
+    let frac = format!("{:03}", milli % 1000);
+    format!("{sign}{}.{}", milli / 1000, frac.trim_end_matches('0'))
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -745,5 +759,14 @@ mod tests {
                 assert!(check_property(&val(example.clone()), &val(example["default"].clone())).is_ok(), "{kind}");
             }
         }
+    }
+
+    #[test]
+    fn bounds_print_without_float_formatting() {
+        assert_eq!(super::num(10.0), "10");
+        assert_eq!(super::num(-3.0), "-3");
+        assert_eq!(super::num(0.5), "0.5");
+        assert_eq!(super::num(2.125), "2.125");
+        assert_eq!(super::num(-1.25), "-1.25");
     }
 }

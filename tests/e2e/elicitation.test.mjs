@@ -279,6 +279,8 @@ describe("server-everything: URL elicitation", () => {
     assert.equal(st.opens.length, 1);
     assert.equal(st.opens[0].url, url);
     assert.equal(st.opens[0].activation, true, "window.open ran without transient activation");
+    assert.equal(st.opens[0].event, "click", "window.open did not run inside the click handler");
+    assert.equal(st.opens[0].pkg, true, "window.open was not called by the package");
     assert.equal(st.opens[0].returned, true);
     assert.ok(!/noopener/.test(st.opens[0].features ?? ""), "noopener would cut the completion message");
 
@@ -497,6 +499,7 @@ describe("the ready-made dialog (elicitationUi: \"dialog\")", () => {
     const st = await s.state();
     assert.equal(st.opens.length, 1);
     assert.equal(st.opens[0].activation, true);
+    assert.equal(st.opens[0].event, "click", "the dialog's Open did not call window.open inside the click");
     await popup.close();
     await s.expectBaseline(baseline, "dialog URL mode");
     await expectStillWorks(s);
@@ -548,6 +551,7 @@ describe("the ready-made dialog (elicitationUi: \"dialog\")", () => {
       };
       const name = byLabel("String");
       return {
+        nameId: name?.id,
         focused: document.activeElement === name,
         nameRequired: name?.required,
         firstLine: byLabel("String with default")?.value,
@@ -589,7 +593,7 @@ describe("the ready-made dialog (elicitationUi: \"dialog\")", () => {
     assert.equal((await s.state()).calls[c].state, "pending", "the form was submitted despite violations");
 
     await s.page.fill("dialog.mcp-dialog input[type=number][step='1']", "7");
-    await s.page.getByLabel("String", { exact: true }).fill("Grace Hopper");
+    await s.page.fill(`#${form.nameId}`, "Grace Hopper");
     await s.page.getByRole("button", { name: "Submit", exact: true }).click({ timeout: 10000 });
     const call = await s.waitCall(c);
     assert.equal(call.state, "resolved", JSON.stringify(call.error));
@@ -609,7 +613,9 @@ describe("fault server: -32042 handling, hostile completion messages", () => {
     const r = await s.run((url) => app.settle(app.client.callTool("url-required", { url, elicitationId: "nh-1", message: "Authorize please" })), url);
     assert.equal(r.ok, false);
     assert.equal(r.error.code, CODE.urlRequired, JSON.stringify(r.error));
-    assert.deepEqual(r.error.elicitations, [{ elicitationId: "nh-1", url, message: "Authorize please" }]);
+    assert.equal(r.error.elicitations?.length, 1, JSON.stringify(r.error));
+    const { elicitationId, url: listedUrl, message } = r.error.elicitations[0];
+    assert.deepEqual({ elicitationId, url: listedUrl, message }, { elicitationId: "nh-1", url, message: "Authorize please" });
     assert.deepEqual((await s.state()).opens, []);
     await expectStillWorks(s);
   });

@@ -1,8 +1,10 @@
 // Loaded (classic, synchronous) before the package: counts what outlives an elicitation.
 // window.probe.counts() -> { windowListeners, documentListeners, channelListeners, timeouts,
-// intervals, channels, onmessage }; window.probe.opens records every window.open (URL, target,
-// features, whether the page had transient user activation, whether a window came back);
-// window.probe.fetches records fetch URLs.
+// intervals, channels, onmessage }, counting only what code under /pkg/ (the package and its
+// snippets, e.g. the dialog) created — Playwright's injected script adds window listeners of
+// its own; probe.counts(true) counts everything. window.probe.opens records every window.open
+// (URL, target, features, whether the page had transient user activation, the event being
+// dispatched, whether a window came back); window.probe.fetches records fetch URLs.
 (function () {
   "use strict";
   const listeners = new Map(); // target kind -> Map(key -> record)
@@ -27,6 +29,8 @@
     if (!listeners.has(kind)) listeners.set(kind, new Map());
     return listeners.get(kind);
   };
+  Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 30);
+  const fromPackage = () => /\/pkg\//.test(new Error().stack || "");
   const log = [];
   const note = (what) => {
     if (log.length < 5000) log.push({ t: performance.now(), ...what });
@@ -41,7 +45,7 @@
       const k = key(this, type, fn, options);
       const t = table(kind);
       if (!t.has(k)) {
-        t.set(k, { type, once: !!(options && options.once) });
+        t.set(k, { type, once: !!(options && options.once), pkg: fromPackage() });
         note({ op: "add", kind, type });
         if (options && options.once) {
           // A once listener goes away after it runs: observe that with a second once listener.
@@ -60,8 +64,8 @@
     return remove.call(this, type, fn, options);
   };
 
-  const timeouts = new Set();
-  const intervals = new Set();
+  const timeouts = new Map(); // id -> created by the package
+  const intervals = new Map();
   const setT = window.setTimeout;
   const clearT = window.clearTimeout;
   const setI = window.setInterval;
@@ -70,7 +74,7 @@
     let id;
     const wrapped = typeof fn === "function" ? function () { timeouts.delete(id); return fn.apply(this, arguments); } : fn;
     id = setT.call(window, wrapped, ms, ...args);
-    if (typeof fn === "function") timeouts.add(id);
+    if (typeof fn === "function") timeouts.set(id, fromPackage());
     note({ op: "setTimeout", ms });
     return id;
   };
@@ -80,7 +84,7 @@
   };
   window.setInterval = function (fn, ms, ...args) {
     const id = setI.call(window, fn, ms, ...args);
-    intervals.add(id);
+    intervals.set(id, fromPackage());
     note({ op: "setInterval", ms });
     return id;
   };
@@ -89,12 +93,12 @@
     return clearI.call(window, id);
   };
 
-  const channels = new Set();
+  const channels = new Map(); // channel -> created by the package
   const Native = window.BroadcastChannel;
   class TrackedBroadcastChannel extends Native {
     constructor(name) {
       super(name);
-      channels.add(this);
+      channels.set(this, fromPackage());
       note({ op: "channel", name });
     }
     close() {
@@ -110,8 +114,9 @@
   const open = window.open;
   window.open = function (url, target, features) {
     const activation = navigator.userActivation ? navigator.userActivation.isActive : null;
+    const event = window.event ? window.event.type : null;
     const w = open.apply(window, arguments);
-    opens.push({ url: String(url), target: target === undefined ? null : String(target), features: features === undefined ? null : String(features), activation, returned: !!w, t: performance.now() });
+    opens.push({ url: String(url), target: target === undefined ? null : String(target), features: features === undefined ? null : String(features), activation, event, returned: !!w, pkg: fromPackage(), t: performance.now() });
     return w;
   };
 
@@ -126,23 +131,25 @@
     log,
     opens,
     fetches,
-    counts() {
-      const c = (kind) => (listeners.has(kind) ? listeners.get(kind).size : 0);
+    counts(all = false) {
+      const mine = (pkg) => all || pkg;
+      const c = (kind) => (listeners.has(kind) ? [...listeners.get(kind).values()].filter((r) => mine(r.pkg)).length : 0);
+      const n = (map) => [...map.values()].filter(mine).length;
       let channelHandlers = 0;
-      for (const ch of channels) if (ch.onmessage) channelHandlers++;
+      for (const [ch, pkg] of channels) if (ch.onmessage && mine(pkg)) channelHandlers++;
       return {
         windowListeners: c("window"),
         documentListeners: c("document"),
         channelListeners: c("channel") + channelHandlers,
-        timeouts: timeouts.size,
-        intervals: intervals.size,
-        channels: channels.size,
+        timeouts: n(timeouts),
+        intervals: n(intervals),
+        channels: n(channels),
         onmessage: window.onmessage ? 1 : 0,
       };
     },
-    listenerTypes() {
+    listenerTypes(all = false) {
       const out = {};
-      for (const [kind, t] of listeners) out[kind] = [...t.values()].map((r) => r.type);
+      for (const [kind, t] of listeners) out[kind] = [...t.values()].filter((r) => all || r.pkg).map((r) => r.type);
       return out;
     },
   };
