@@ -334,7 +334,7 @@ function renderReport({ size, results, browserVersion, seconds }) {
   memRow("`WebAssembly.Memory`, loaded", (x) => kib(x?.loaded.wasm));
   memRow(`\`WebAssembly.Memory\`, connected + ${MEMORY_WARMUP} calls`, (x) => kib(x?.before.wasm));
   memRow(`\`WebAssembly.Memory\`, after ${MEMORY_CALLS} more calls`, (x) => kib(x?.after.wasm));
-  memRow("JS heap + `WebAssembly.Memory`, after", (x) => kib(x ? x.after.js + (x.after.wasm || 0) : null));
+  memRow(`JS heap + \`WebAssembly.Memory\`, after ${MEMORY_CALLS} more calls`, (x) => kib(x ? x.after.js + (x.after.wasm || 0) : null));
 
   const lines = [
     "## Benchmark",

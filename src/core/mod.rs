@@ -8,6 +8,7 @@ pub mod elicitation;
 pub mod error;
 pub mod form;
 pub mod jsonrpc;
+pub mod modern;
 pub mod model;
 pub mod negotiate;
 pub mod sse;

@@ -26,7 +26,7 @@
 // enumNames (select), multi-select array with items.enum / items.anyOf (checkboxes). Required
 // fields are marked. Submit runs req.validate(content); violations are shown next to their
 // fields (aria-invalid, aria-describedby) and nothing is submitted until it returns none.
-// Empty optional fields are left out of content. Decline and Cancel/Escape as in URL mode
+// Violations read "<field title> <message>". Empty optional fields are left out of content. Decline and Cancel/Escape as in URL mode
 // (without calling req methods: the library answers from the returned action).
 //
 // options:
@@ -71,7 +71,7 @@ export const TEXT = {
   "mixed-script": "The site name mixes letters from different alphabets, a trick used to imitate other sites.",
   "ip-address": "The address is a bare IP address, not a site name.",
   "http-loopback": "The address is an unencrypted http:// page on this computer.",
-  userinfo: "The address has a user name before the site name (…@), which can disguise the real site.",
+  credentials: "The address has a user name before the site name (…@), which can disguise the real site.",
 };
 
 const R = `var(--${P}-radius,.6rem)`;
@@ -140,7 +140,8 @@ const INPUT_TYPE = { email: "email", uri: "url", date: "date", "date-time": "dat
 
 // One form control (or group) for a schema property: { key, controls, err, read(), node }.
 function field(key, s, required, def, uid, t) {
-  const id = `${uid}-${key === "" ? "_" : seq++}`;
+  const id = `${uid}-${seq++}`;
+  const name = s.title ?? key;
   const hint = s.description ? el("small", "hint", s.description) : null;
   const err = el("small", "error");
   err.id = id + "-e";
@@ -158,7 +159,7 @@ function field(key, s, required, def, uid, t) {
   let node, controls, read;
   if (multi || s.type === "boolean") {
     node = el(multi ? "fieldset" : "div", "field");
-    const boxes = (multi || [[true, s.title ?? key]]).map(([value, text]) => {
+    const boxes = (multi || [[true, name]]).map(([value, text]) => {
       const box = el("input");
       box.type = "checkbox";
       box.id = `${id}-${seq++}`;
@@ -170,7 +171,7 @@ function field(key, s, required, def, uid, t) {
       return { box, value, label };
     });
     if (multi) {
-      const legend = el("legend", 0, s.title ?? key);
+      const legend = el("legend", 0, name);
       if (required) legend.append(mark(), el("span", "sr", t.required));
       node.append(legend);
       read = () => {
@@ -185,7 +186,7 @@ function field(key, s, required, def, uid, t) {
     controls = boxes.map((b) => b.box);
   } else {
     node = el("div", "field");
-    const label = el("label", 0, s.title ?? key);
+    const label = el("label", 0, name);
     label.htmlFor = id;
     if (required) label.append(mark());
     let c;
@@ -228,7 +229,7 @@ function field(key, s, required, def, uid, t) {
   }
   if (hint) node.append(hint);
   node.append(err);
-  return { key, controls, err, read, node };
+  return { key, name, controls, err, read, node };
 }
 
 function injectStyle(doc, nonce) {
@@ -288,7 +289,7 @@ export function showElicitationDialog(req, options = {}) {
       const host = String(req.host || "");
       const reg = String(req.registrableDomain || "");
       const url = el("p", "url");
-      const warnings = [...(req.warnings || [])];
+      const warnings = new Set(req.warnings || []);
       let u;
       try {
         u = new URL(req.url);
@@ -296,7 +297,7 @@ export function showElicitationDialog(req, options = {}) {
       if (u) {
         const shown = host || u.hostname;
         const user = u.username || u.password ? `${u.username}${u.password ? ":" + u.password : ""}@` : "";
-        if (user) warnings.push("userinfo");
+        if (user) warnings.add("credentials");
         url.append(`${u.protocol}//${user}`, hostNodes(shown, reg), (u.port ? ":" + u.port : "") + u.pathname + u.search + u.hash);
         const hostLine = el("p", 0, t.host);
         hostLine.append(hostNodes(shown, reg));
@@ -306,7 +307,7 @@ export function showElicitationDialog(req, options = {}) {
         url.textContent = String(req.url);
         dialog.append(url);
       }
-      if (warnings.length) {
+      if (warnings.size) {
         const list = el("ul", "warnings");
         for (const w of warnings) list.append(el("li", 0, t[w] || `${t.warning} (${w}).`));
         dialog.append(list);
@@ -379,7 +380,7 @@ export function showElicitationDialog(req, options = {}) {
         for (const v of violations) {
           const f = fields.find((f) => f.key === v.field);
           const target = f ? f.err : formError;
-          target.textContent += (target.textContent ? " " : "") + (f ? v.message : v.field ? `${v.field}: ${v.message}` : v.message);
+          target.textContent += (target.textContent ? " " : "") + (f ? `${f.name} ${v.message}` : v.field ? `${v.field}: ${v.message}` : v.message);
           if (f) for (const c of f.controls) c.setAttribute("aria-invalid", "true");
           first ??= f ? f.controls[0] : formError;
         }

@@ -75,8 +75,9 @@ async function cdpRun(cdp, fn, arg) {
 }
 
 /** A completion page URL on `site` that posts to the app. */
-function completionUrl(site, { id, status = "done", close = false, auto = true, coop = false, target } = {}) {
+function completionUrl(site, { id, status = "done", close = false, auto = true, coop = false, target, allowAny = false } = {}) {
   const q = new URLSearchParams({ target: target ?? appSite.origin });
+  if (allowAny) q.set("allowAny", "1");
   if (id) q.set("id", id);
   if (status) q.set("status", status);
   if (close) q.set("close", "1");
@@ -605,6 +606,74 @@ describe("the ready-made dialog (elicitationUi: \"dialog\")", () => {
   });
 });
 
+describe("the ready-made dialog with a -32042 server (fault server)", () => {
+  const dialogButtons = (s) => s.run(() => [...document.querySelectorAll("dialog.mcp-dialog button")].map((b) => b.textContent));
+  const dialogStatus = (s) => s.run(() => document.querySelector("dialog.mcp-dialog .mcp-dialog-status")?.textContent ?? null);
+
+  test("popup blocked: the dialog says so and offers Open again; a real click then opens and completes", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect(fault.url, { handler: false, elicitationUi: "dialog" });
+    const baseline = await s.baseline();
+    const id = newId("dlg-blocked");
+    const c = await s.start("url-required", { url: completionUrl(compSite, { id }), elicitationId: id });
+    await s.page.waitForSelector("dialog.mcp-dialog[open]", { timeout: 10000 });
+    // A synthetic click (no user activation): the library's window.open is blocked.
+    await s.run(() => [...document.querySelectorAll("dialog.mcp-dialog button")].find((b) => b.textContent === "Open").click());
+    await s.waitFor(() => /blocked/i.test(document.querySelector("dialog.mcp-dialog .mcp-dialog-status")?.textContent ?? ""), undefined, { what: "the blocked message" });
+    assert.deepEqual(await dialogButtons(s), ["Open", "Decline", "Cancel"]);
+    let st = await s.state();
+    assert.deepEqual(st.opens.map((o) => [o.activation, o.returned]), [[false, false]]);
+    assert.equal(st.calls[c].state, "pending");
+    await s.page.screenshot({ path: path.join(ARTIFACTS, "elicitation-dialog-blocked.png") });
+    const popupPromise = s.page.waitForEvent("popup", { timeout: 10000 });
+    await s.page.getByRole("button", { name: "Open", exact: true }).click({ timeout: 10000 });
+    await popupPromise;
+    const call = await s.waitCall(c);
+    assert.equal(call.state, "resolved", JSON.stringify(call.error));
+    assert.match(text(call.value), /prerequisite satisfied/);
+    await s.waitFor(() => !document.querySelector("dialog.mcp-dialog"), undefined, { what: "dialog removed" });
+    st = await s.state();
+    assert.deepEqual(st.opens.map((o) => [o.activation, o.event, o.returned]), [[false, "click", false], [true, "click", true]]);
+    await s.expectBaseline(baseline, "dialog blocked then opened");
+    await expectStillWorks(s);
+  });
+
+  test("waiting state: \"I've completed it\" completes (the call is retried); Cancel while waiting cancels", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect(fault.url, { handler: false, elicitationUi: "dialog" });
+    const baseline = await s.baseline();
+    const c1 = await s.start("url-required", { url: completionUrl(compSite, { auto: false }), elicitationId: newId("dlg-done") });
+    await s.page.waitForSelector("dialog.mcp-dialog[open]", { timeout: 10000 });
+    let popupPromise = s.page.waitForEvent("popup", { timeout: 10000 });
+    await s.page.getByRole("button", { name: "Open", exact: true }).click({ timeout: 10000 });
+    const popup1 = await popupPromise;
+    assert.match(await dialogStatus(s), /Waiting for you to finish in the other window/);
+    assert.deepEqual(await dialogButtons(s), ["I've completed it", "Cancel"]);
+    assert.equal(await s.run(() => document.activeElement?.textContent), "I've completed it", "focus did not move to the new button");
+    await s.page.screenshot({ path: path.join(ARTIFACTS, "elicitation-dialog-waiting.png") });
+    await s.page.getByRole("button", { name: "I've completed it", exact: true }).click({ timeout: 10000 });
+    const done = await s.waitCall(c1);
+    assert.equal(done.state, "resolved", JSON.stringify(done.error));
+    assert.match(text(done.value), /prerequisite satisfied/);
+    await s.waitFor(() => !document.querySelector("dialog.mcp-dialog"), undefined, { what: "dialog removed after done" });
+    await popup1.close();
+
+    const c2 = await s.start("url-required", { url: completionUrl(compSite, { auto: false }) + "&n=2", elicitationId: newId("dlg-cancel") });
+    await s.page.waitForSelector("dialog.mcp-dialog[open]", { timeout: 10000 });
+    popupPromise = s.page.waitForEvent("popup", { timeout: 10000 });
+    await s.page.getByRole("button", { name: "Open", exact: true }).click({ timeout: 10000 });
+    const popup2 = await popupPromise;
+    await s.page.getByRole("button", { name: "Cancel", exact: true }).click({ timeout: 10000 });
+    const cancelled = await s.waitCall(c2);
+    assert.equal(cancelled.state, "rejected");
+    assert.equal(cancelled.error.code, CODE.declined, JSON.stringify(cancelled.error));
+    await s.waitFor(() => !document.querySelector("dialog.mcp-dialog"), undefined, { what: "dialog removed after cancel" });
+    await popup2.close();
+    await s.expectBaseline(baseline, "dialog done/cancel");
+    await expectStillWorks(s);
+  });
+});
+
 describe("fault server: -32042 handling, hostile completion messages", () => {
   test("without onElicitation: callTool rejects with -32042 and lists the elicitations", T, async (t) => {
     const s = await openApp(t);
@@ -647,6 +716,12 @@ describe("fault server: -32042 handling, hostile completion messages", () => {
     const popup = await s.clickForPopup("#open-0");
     await popup.waitForLoadState("load");
     await popup.waitForFunction(() => typeof window.mcpElicitationComplete === "function", null, { timeout: 5000 });
+    // The probe sees the library's watch (else the baseline checks would prove nothing).
+    const during = await s.counts();
+    assert.ok(
+      during.windowListeners > baseline.windowListeners && during.channels > baseline.channels && during.intervals > baseline.intervals,
+      `the probe does not see the popup watch: ${JSON.stringify({ baseline, during })}`,
+    );
 
     // 1. A third origin, in an iframe of the app, posting the right message to its parent.
     await s.run((src) => app.frame(src), `${thirdSite.origin}/tests/e2e/pages/blank.html`);
@@ -933,6 +1008,39 @@ describe("fault server: -32042 handling, hostile completion messages", () => {
     assert.equal(call.error.code, CODE.loop, JSON.stringify(call.error));
     assert.ok(rounds <= 5, `the loop guard let ${rounds} rounds through`);
     await s.expectBaseline(baseline, "loop guard");
+    await expectStillWorks(s);
+  });
+
+  test("elicitation-complete.js: refuses target \"*\" unless data-allow-any-origin; rejects a bad status", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect(fault.url);
+    const baseline = await s.baseline();
+    const id = newId("star");
+    const c = await s.start("url-required", { url: completionUrl(compSite, { id, target: "*" }), elicitationId: id });
+    await s.waitReq(0);
+    const popup = await s.clickForPopup("#open-0");
+    await popup.waitForLoadState("load");
+    await expectNothingSettles(s, 0, c, "a completion page with target \"*\" and no data-allow-any-origin");
+    const api = await popup.evaluate(() => {
+      const r = {};
+      try {
+        window.mcpElicitationComplete({ targetOrigin: location.origin, status: "bogus" });
+        r.badStatus = "no error";
+      } catch (e) {
+        r.badStatus = e.name;
+      }
+      r.sentStar = window.mcpElicitationComplete({ targetOrigin: "*", elicitationId: "nobody" });
+      return r;
+    });
+    assert.equal(api.badStatus, "TypeError");
+    assert.deepEqual(api.sentStar, { opener: false, broadcast: true });
+    await expectNothingSettles(s, 0, c, "mcpElicitationComplete with \"*\"");
+    // The same page with data-allow-any-origin: the library checks origin and source, so it counts.
+    await popup.goto(completionUrl(compSite, { id, target: "*", allowAny: true }));
+    assert.deepEqual((await s.waitOutcome(0)).value, { status: "done", via: "message" });
+    assert.equal((await s.waitCall(c)).state, "resolved");
+    await popup.close();
+    await s.expectBaseline(baseline, "completion script *");
     await expectStillWorks(s);
   });
 });
