@@ -8,6 +8,7 @@
 // BENCH_VERBOSE=1 (per-round numbers on stderr).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
@@ -157,7 +158,7 @@ async function main() {
   const harness = await import(new URL("../tests/e2e/harness.mjs", import.meta.url).href);
   const cleanups = [];
   const pages = {};
-  const results = { real: {}, mock: {}, memory: {} };
+  const results = { real: {}, mock: {}, memory: {}, pageErrors: Object.fromEntries(CLIENTS.map((c) => [c, []])) };
   let browserVersion = "?";
   try {
     const server = await harness.startServerEverything("streamableHttp");
@@ -173,7 +174,7 @@ async function main() {
     const openPage = async (c) => {
       const context = await browser.newContext();
       const page = await context.newPage();
-      const errors = [];
+      const errors = results.pageErrors[c];
       page.on("pageerror", (e) => errors.push(String(e?.stack || e)));
       await page.goto(`${statics.origin}/bench/page.html?client=${c}`);
       const state = await page.waitForFunction(() => window.ready === true || window.loadError, null, { timeout: 30000 });
@@ -243,7 +244,6 @@ async function main() {
       }
       log(`bench: in-memory fetch, round ${r + 1}/${MOCK_ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
-
   } finally {
     for (const stop of cleanups.reverse()) {
       try {
@@ -264,6 +264,7 @@ async function main() {
 // Report
 
 function machine() {
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(" ");
   const sh = (cmd, args) => {
     const r = spawnSync(cmd, args, { encoding: "utf8" });
     return r.status === 0 ? r.stdout.trim() : "?";
@@ -274,7 +275,24 @@ function machine() {
   } catch {
     // not Linux
   }
-  return { date: sh("date", ["-u"]), nproc: sh("nproc", []), model };
+  return { date: sh("date", ["-u"]), nproc: sh("nproc", []), model, load };
+}
+
+// The distinct first lines of the page errors, per client (a DevTools-attached page retains such
+// errors, so they also show up in the heap figures).
+function errorNotes(pageErrors, labels) {
+  const out = [];
+  for (const [c, errs] of Object.entries(pageErrors)) {
+    if (!errs.length) continue;
+    const counts = new Map();
+    for (const e of errs) {
+      const first = e.split("\n")[0].slice(0, 160);
+      counts.set(first, (counts.get(first) || 0) + 1);
+    }
+    const list = [...counts].map(([msg, n]) => `${n}× \`${msg}\``).join(", ");
+    out.push(`- Page errors, ${labels[c]}: ${list}.`);
+  }
+  return out;
 }
 
 function renderReport({ size, results, browserVersion, seconds }) {
@@ -335,11 +353,14 @@ function renderReport({ size, results, browserVersion, seconds }) {
   memRow(`\`WebAssembly.Memory\`, connected + ${MEMORY_WARMUP} calls`, (x) => kib(x?.before.wasm));
   memRow(`\`WebAssembly.Memory\`, after ${MEMORY_CALLS} more calls`, (x) => kib(x?.after.wasm));
   memRow(`JS heap + \`WebAssembly.Memory\`, after ${MEMORY_CALLS} more calls`, (x) => kib(x ? x.after.js + (x.after.wasm || 0) : null));
+  section("Health");
+  const errs = results.pageErrors;
+  row("uncaught errors and unhandled rejections in the page, whole run", errs.ours.length, errs.sdk1.length, errs.sdk2.length, errs.raw.length, 0);
 
   const lines = [
     "## Benchmark",
     "",
-    `${m.date} · ${m.nproc} CPUs (${m.model}) · Chromium ${browserVersion} (headless) · Node.js ${process.versions.node}`,
+    `${m.date} · ${m.nproc} CPUs (${m.model}) · Chromium ${browserVersion} (headless) · Node.js ${process.versions.node} · load average at the end ${m.load}`,
     "",
     `\`node bench/run.mjs\`: ours (\`pkg/\`) against \`@modelcontextprotocol/sdk\` ${v1} and \`@modelcontextprotocol/client\` ${v2} ` +
       "(each bundled by esbuild for the browser: minified ESM, only `Client` and `StreamableHTTPClientTransport`), " +
@@ -363,6 +384,7 @@ function renderReport({ size, results, browserVersion, seconds }) {
     `- Memory: each client on a fresh page (run first, before the timed rounds); DevTools \`HeapProfiler.collectGarbage\` (twice), then \`Runtime.getHeapUsage\` of that page. ` +
       `The ${MEMORY_CALLS} calls run ${MEMORY_IN_FLIGHT} at a time. The page also holds the benchmark code and the in-memory fetch's prepared responses, the same for every client ` +
       "(the floor column is that page with no client). `WebAssembly.Memory` never shrinks: its size is a high-water mark.",
+    ...errorNotes(results.pageErrors, { ours: "ours", sdk1: `SDK ${v1}`, sdk2: `SDK ${v2}`, raw: "raw fetch" }),
     `- Whole run: ${seconds.toFixed(0)} s.`,
     "",
   ];

@@ -4,9 +4,10 @@
  *
  *   <script src="elicitation-complete.js"
  *           data-target-origin="https://app.example"   (the app's origin: exact, never "*")
- *           data-elicitation-id="…"                     (optional; the id from the request)
+ *           data-elicitation-id="…"                     (the request's elicitationId; required when it had one)
  *           data-status="done"                          ("done" | "cancelled"; default "done")
- *           data-close="true"></script>                 (optional: close this window shortly after)
+ *           data-close="true"                           (optional: close this window shortly after,
+ *           data-close-delay="300"></script>             after this many ms; default 300)
  *
  * runs on load when data-target-origin or data-status is present. Or call it yourself:
  *   mcpElicitationComplete({ targetOrigin, elicitationId, status, close, closeDelayMs })

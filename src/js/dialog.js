@@ -1,7 +1,7 @@
 // mcp-web-client: the ready-made elicitation dialog.
 //
 //   import { showElicitationDialog } from "mcp-web-client";   // or the option elicitationUi: "dialog"
-//   onElicitation: (req) => showElicitationDialog(req, { signal })
+//   onElicitation: (req) => showElicitationDialog(req, { text: { open: "Öffnen" } })
 //
 // showElicitationDialog(req, options?) -> Promise<{ action: "accept", content? } |
 // { action: "decline" } | { action: "cancel" }>, never rejects. `req` is what onElicitation
@@ -24,10 +24,11 @@
 // string (format email/uri/date/date-time -> input type email/url/date/datetime-local), number
 // and integer (number input with min/max/step), boolean (checkbox), single-select enum / oneOf /
 // enumNames (select), multi-select array with items.enum / items.anyOf (checkboxes). Required
-// fields are marked. Submit runs req.validate(content); violations are shown next to their
-// fields (aria-invalid, aria-describedby) and nothing is submitted until it returns none.
-// Violations read "<field title> <message>". Empty optional fields are left out of content. Decline and Cancel/Escape as in URL mode
-// (without calling req methods: the library answers from the returned action).
+// fields are marked. Submit runs req.validate(content); violations ("<field title> <message>")
+// are shown next to their fields (aria-invalid, aria-describedby) and nothing is submitted
+// until it returns none. Empty optional fields are left out of content. Decline and
+// Cancel/Escape as in URL mode, without calling req methods (the library answers from the
+// returned action). If showModal() throws (inactive document), it resolves cancel at once.
 //
 // options:
 //   parent   element the dialog is appended to (default document.body)
@@ -43,7 +44,8 @@
 //   --mcp-dialog-input-bg, --mcp-dialog-backdrop, --mcp-dialog-shadow, --mcp-dialog-radius,
 //   --mcp-dialog-font, --mcp-dialog-mono, --mcp-dialog-width.
 // Classes: mcp-dialog (the <dialog>), -title, -server, -message, -url, -host, -encoded,
-// -warnings, -status, -form, -field, -check, -hint, -error, -req, -actions, -primary.
+// -warnings, -status, -form, -field, -check, -hint, -error, -req, -sr (visually hidden),
+// -actions, -primary.
 
 const P = "mcp-dialog";
 const POPUP_BLOCKED = -33011;
@@ -248,6 +250,9 @@ function injectStyle(doc, nonce) {
  * @returns {Promise<{ action: "accept", content?: object } | { action: "decline" } | { action: "cancel" }>}
  */
 export function showElicitationDialog(req, options = {}) {
+  // The library aborts req.signal when the elicitation settles elsewhere (server notification,
+  // the call aborted, the client closed): the dialog closes with it.
+  if (!options.signal && req.signal) options = { ...options, signal: req.signal };
   const t = { ...TEXT, ...options.text };
   injectStyle(document, options.nonce);
   const uid = `${P}-${++seq}`;
@@ -399,7 +404,11 @@ export function showElicitationDialog(req, options = {}) {
     if (options.signal?.aborted) return resolve(CANCEL);
     options.signal?.addEventListener("abort", onAbort);
     (options.parent || document.body || document.documentElement).append(dialog);
-    dialog.showModal();
+    try {
+      dialog.showModal();
+    } catch {
+      return cancel(); // e.g. an inactive document: no UI, no consent
+    }
     focus.focus();
   });
 }

@@ -69,6 +69,8 @@ pub struct UrlElicitation {
     watch: RefCell<Option<popup::Watch>>,
     result: RefCell<Option<Outcome>>,
     open_waiters: RefCell<Vec<(Function, Function)>>,
+    /// Aborted when the elicitation settles, so UIs showing it can close (`req.signal`).
+    settled_signal: web_sys::AbortController,
 }
 
 /// Decrements the busy count when the user interaction it marks ends.
@@ -98,6 +100,15 @@ impl Elicitations {
             (None, _) => None,
             (Some(_), true) => Some(r#""elicitation":{"form":{},"url":{}}"#),
             (Some(_), false) => Some(r#""elicitation":{"form":{}}"#),
+        }
+    }
+
+    /// Ends every elicitation in flight (the client is closing).
+    pub fn cancel_all(&self) {
+        let pending: Vec<_> = self.pending.borrow().clone();
+        for e in pending {
+            e.consent.complete(Consent::Cancelled);
+            e.completion.complete(Err(Error::ConnectionClosed));
         }
     }
 
@@ -142,6 +153,7 @@ impl Elicitations {
             watch: RefCell::default(),
             result: RefCell::default(),
             open_waiters: RefCell::default(),
+            settled_signal: web_sys::AbortController::new().map_err(|_| Error::InvalidElicitationUrl("AbortController is unavailable".into()))?,
         });
         self.pending.borrow_mut().push(e.clone());
 
@@ -157,6 +169,7 @@ impl Elicitations {
             for (resolve, reject) in el.open_waiters.borrow_mut().drain(..) {
                 settle_promise(&resolve, &reject, &outcome);
             }
+            el.settled_signal.abort();
             el.settled.complete(outcome);
         });
 
@@ -173,6 +186,7 @@ impl Elicitations {
         if let Some(id) = &id {
             set(&req, "elicitationId", &id.into());
         }
+        set(&req, "signal", &e.settled_signal.signal());
         let el = e.clone();
         set(&req, "open", &Closure::<dyn FnMut() -> Promise>::new(move || el.open()).into_js_value());
         for (name, consent, status) in [
@@ -220,12 +234,29 @@ impl Elicitations {
         Ok(format!(r#"{{"action":"{}"}}"#, consent.action()))
     }
 
-    /// Satisfies one elicitation of a `-32042` error: returns once the user completed it.
-    pub async fn satisfy(self: &Rc<Self>, server: &JsValue, elicitation: &JsValue) -> Result<(), Error> {
+    /// Satisfies one elicitation of a `-32042` error (or an MRTR URL request): returns once
+    /// the user completed it. Aborting `signal` (the call's) ends it at once.
+    pub async fn satisfy(self: &Rc<Self>, server: &JsValue, elicitation: &JsValue, signal: Option<&web_sys::AbortSignal>) -> Result<(), Error> {
         let (message, url, id) = url_fields(elicitation)?;
+        if let Some(s) = signal.filter(|s| s.aborted()) {
+            return Err(Error::Cancelled { reason: crate::web::fetch::describe(&s.reason()) });
+        }
         let e = self.start(server, &message, &url, id)?;
+        let _abort = signal.map(|s| {
+            let (el, sig) = (e.clone(), s.clone());
+            crate::web::listener::EventListener::new(s, "abort", move |_| {
+                el.consent.complete(Consent::Cancelled);
+                el.completion.complete(Err(Error::Cancelled { reason: crate::web::fetch::describe(&sig.reason()) }));
+            })
+        });
         let consent = e.consent.wait().await;
         if consent != Consent::Accepted {
+            // An abort also lands here; report it as the cancellation it is.
+            if let Some(Err(err)) = e.settled.wait().await.err().map(Err::<(), _>) {
+                if matches!(err, Error::Cancelled { .. }) {
+                    return Err(err);
+                }
+            }
             return Err(Error::ElicitationDeclined { action: consent.action().into() });
         }
         match e.settled.wait().await? {
@@ -333,8 +364,8 @@ fn promise_of(outcome: &Outcome) -> Promise {
 }
 
 /// JS value → the core's small JSON value, depth-bounded (form schemas are flat).
-fn to_val(v: &JsValue, depth: u32) -> Val {
-    if depth > 8 || v.is_null() || v.is_undefined() {
+pub fn to_val(v: &JsValue, depth: u32) -> Val {
+    if depth > 32 || v.is_null() || v.is_undefined() {
         return Val::Null;
     }
     if let Some(b) = v.as_bool() {

@@ -217,7 +217,7 @@ export interface CreateMessageResult {
 
 // ---- Options and events ----------------------------------------------------------------------
 
-export type ProtocolVersion = "2025-11-25" | "2025-06-18" | "2025-03-26";
+export type ProtocolVersion = "2026-07-28" | "2025-11-25" | "2025-06-18" | "2025-03-26";
 
 export interface McpClientOptions {
   clientInfo?: Implementation;

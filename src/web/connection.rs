@@ -22,6 +22,7 @@ use super::timer::{sleep, Timeout};
 use crate::core::error::{Error, InvalidMessage};
 use super::json::{parse_message, stringify};
 use crate::core::jsonrpc::{self, Correlator, Kind, RequestId, RpcError};
+use crate::core::modern::{self, Era};
 use crate::core::negotiate::{self, Requested};
 use crate::core::sse;
 
@@ -52,11 +53,13 @@ pub struct Config {
     pub busy: Rc<Cell<u32>>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct RequestOptions {
     pub timeout_ms: u32,
     pub signal: Option<AbortSignal>,
     pub on_progress: Option<Function>,
+    /// Extra headers for this request (the modern era's `Mcp-Param-*`).
+    pub headers: Vec<(String, String)>,
 }
 
 type Outcome = Result<JsValue, Error>;
@@ -82,6 +85,8 @@ struct State {
     /// Requests that hit a session 404 while a re-initialization was already running.
     reinit_waiters: Option<Vec<Slot<Result<(), Error>>>>,
     cross_origin: bool,
+    /// The stateless era: no session, `_meta` and mirrored headers on every request.
+    modern: bool,
 }
 
 pub struct Connection {
@@ -112,9 +117,26 @@ impl Connection {
                 listen: None,
                 reinit_waiters: None,
                 cross_origin: false,
+                modern: false,
             }),
             host,
         });
+        let era = match &conn.config.requested {
+            Requested::Pinned(v) if v == modern::VERSION => Era::Modern,
+            Requested::Pinned(_) => Era::Legacy,
+            Requested::Auto => match cached_era(&conn.config.url) {
+                Some(era) => era,
+                None => {
+                    let era = conn.probe().await?;
+                    cache_era(&conn.config.url, era.clone());
+                    era
+                }
+            },
+        };
+        if era == Era::Modern {
+            let result = conn.discover().await?;
+            return Ok((conn, result));
+        }
         let result = match conn.handshake().await {
             // Per the spec's backwards-compatibility rule, a 400/404/405 to the initialize
             // POST means the server may only speak the old HTTP+SSE transport.
@@ -127,6 +149,70 @@ impl Connection {
             other => other?,
         };
         Ok((conn, result))
+    }
+
+    /// Asks `server/discover` in the modern way and judges the answer (protocol.md's probe
+    /// order): a discover result listing our version is modern; `-32022` is modern if the
+    /// server also lists a version we speak; anything else means legacy.
+    async fn probe(self: &Rc<Self>) -> Result<Era, Error> {
+        match self.discover().await {
+            Ok(_) => Ok(Era::Modern),
+            Err(Error::Network(e)) => Err(Error::Network(e)),
+            Err(Error::UnsupportedProtocolVersion { .. }) | Err(_) => {
+                let mut st = self.state.borrow_mut();
+                st.modern = false;
+                st.protocol_version = None;
+                Ok(Era::Legacy)
+            }
+        }
+    }
+
+    /// `server/discover`: fills what `initialize` fills in the legacy era. Returns an object of
+    /// the `initialize` result's shape so the binding does not care which era it talks to.
+    async fn discover(self: &Rc<Self>) -> Result<JsValue, Error> {
+        {
+            let mut st = self.state.borrow_mut();
+            st.modern = true;
+            st.protocol_version = Some(modern::VERSION.into());
+        }
+        let opts = RequestOptions { timeout_ms: self.config.connect_timeout_ms, ..Default::default() };
+        let result = match self.request("server/discover", Object::new().into(), opts).await {
+            Ok(r) => r,
+            Err(Error::Rpc(e)) if e.code == modern::codes::UNSUPPORTED_VERSION => {
+                let supported: Vec<String> = e
+                    .data
+                    .as_deref()
+                    .and_then(|d| JSON::parse(d).ok())
+                    .map(|d| Reflect::get(&d, &"supported".into()).unwrap_or(JsValue::UNDEFINED))
+                    .filter(js_sys::Array::is_array)
+                    .map(|a| js_sys::Array::from(&a).iter().filter_map(|v| v.as_string()).collect())
+                    .unwrap_or_default();
+                return Err(Error::UnsupportedProtocolVersion { offered: vec![modern::VERSION.into()], received: supported.join(", ") });
+            }
+            Err(e) => return Err(e),
+        };
+        let versions: Option<Vec<String>> = Reflect::get(&result, &"supportedVersions".into())
+            .ok()
+            .filter(js_sys::Array::is_array)
+            .map(|a| js_sys::Array::from(&a).iter().filter_map(|v| v.as_string()).collect());
+        if modern::judge_discover(versions.as_deref()) != Era::Modern {
+            return Err(Error::InvalidMessage(InvalidMessage::Result {
+                method: "server/discover".into(),
+                reason: "supportedVersions does not list 2026-07-28".into(),
+            }));
+        }
+        let meta = Reflect::get(&result, &"_meta".into()).unwrap_or(JsValue::UNDEFINED);
+        let info = Object::new();
+        let field = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        let _ = Reflect::set(&info, &"protocolVersion".into(), &modern::VERSION.into());
+        let _ = Reflect::set(&info, &"capabilities".into(), &field(&result, "capabilities"));
+        let _ = Reflect::set(&info, &"serverInfo".into(), &field(&meta, modern::META_SERVER_INFO));
+        let _ = Reflect::set(&info, &"instructions".into(), &field(&result, "instructions"));
+        Ok(info.into())
+    }
+
+    pub fn is_modern(&self) -> bool {
+        self.state.borrow().modern
     }
 
     pub fn protocol_version(&self) -> Option<String> {
@@ -203,9 +289,21 @@ impl Connection {
             Some(_) => with_progress_token(&params, &id),
             None => params,
         };
+        let modern = self.is_modern();
+        let mut headers = opts.headers.clone();
+        let params = if modern {
+            headers.push(("Mcp-Method".into(), method.into()));
+            if let Some(name) = modern::name_field(method).and_then(|f| Reflect::get(&params, &f.into()).ok()).and_then(|v| v.as_string()) {
+                headers.push(("Mcp-Name".into(), modern::encode_header_value(&name)));
+            }
+            with_meta(&params, &modern::request_meta(&self.config.client_info, &self.config.capabilities))?
+        } else {
+            params
+        };
         let params = if params.is_undefined() { None } else { Some(stringify(&params)?) };
         let body = jsonrpc::encode_request(&id, method, params.as_deref());
-        let cancellable = method != "initialize"; // the spec forbids cancelling initialize
+        // The spec forbids cancelling initialize; the modern era cancels by closing the stream.
+        let cancellable = method != "initialize" && !modern;
 
         let _timer = (opts.timeout_ms > 0).then(|| {
             let (slot, weak, id, ms) = (slot.clone(), Rc::downgrade(self), id.clone(), opts.timeout_ms);
@@ -244,7 +342,8 @@ impl Connection {
         };
 
         let guard = AbortOnDrop::new()?;
-        spawn_local(self.clone().post_task(id.clone(), body, guard.signal(), slot.clone()));
+        let reissue = modern.then(|| (method.to_owned(), params));
+        spawn_local(self.clone().post_task(id.clone(), body, headers, reissue, guard.signal(), slot.clone()));
         let outcome = slot.wait().await;
         self.state.borrow_mut().correlator.take(&id);
         drop(guard);
@@ -254,20 +353,31 @@ impl Connection {
     /// Sends a notification (or the answer to a server request) and checks it was accepted.
     /// `params` is JSON text.
     pub async fn notify(self: &Rc<Self>, method: &str, params: Option<String>) -> Result<(), Error> {
-        self.send_message(jsonrpc::encode_notification(method, params.as_deref())).await
+        let headers = if self.is_modern() { vec![("Mcp-Method".to_owned(), method.to_owned())] } else { Vec::new() };
+        self.send_message(jsonrpc::encode_notification(method, params.as_deref()), &headers).await
     }
 
-    async fn send_message(self: &Rc<Self>, body: String) -> Result<(), Error> {
+    async fn send_message(self: &Rc<Self>, body: String, headers: &[(String, String)]) -> Result<(), Error> {
         let guard = AbortOnDrop::new()?;
-        let response = self.post(&body, &guard.signal()).await?;
+        let response = self.post(&body, headers, &guard.signal()).await?;
         self.consume_response(response, None, &guard.signal()).await
     }
 
-    async fn post_task(self: Rc<Self>, id: RequestId, body: String, signal: AbortSignal, slot: Slot<Outcome>) {
+    /// Sends one request's POST and handles its response. `reissue` (modern era) holds the
+    /// method and params to send again under a new id if the stream breaks before the answer.
+    async fn post_task(
+        self: Rc<Self>,
+        mut id: RequestId,
+        mut body: String,
+        headers: Vec<(String, String)>,
+        mut reissue: Option<(String, Option<String>)>,
+        signal: AbortSignal,
+        slot: Slot<Outcome>,
+    ) {
         let mut replayed = false;
         loop {
             let sent_session = self.session_id();
-            let response = match self.post(&body, &signal).await {
+            let response = match self.post(&body, &headers, &signal).await {
                 Ok(r) => r,
                 Err(e) => {
                     slot.complete(Err(e));
@@ -284,10 +394,20 @@ impl Connection {
                 }
                 continue;
             }
-            if let Err(e) = self.consume_response(response, Some((&id, &slot)), &signal).await {
-                slot.complete(Err(e));
+            match self.consume_response(response, Some((&id, &slot)), &signal).await {
+                // No resumption in the modern era: a broken stream means asking again.
+                Err(Error::InvalidMessage(InvalidMessage::StreamEnded)) if reissue.is_some() && !slot.is_complete() => {
+                    let (method, params) = reissue.take().unwrap_or_default();
+                    let Some(new_id) = self.state.borrow_mut().correlator.rekey(&id) else { return };
+                    id = new_id;
+                    body = jsonrpc::encode_request(&id, &method, params.as_deref());
+                }
+                Err(e) => {
+                    slot.complete(Err(e));
+                    return;
+                }
+                Ok(()) => return,
             }
-            return;
         }
     }
 
@@ -303,12 +423,13 @@ impl Connection {
         h
     }
 
-    async fn post(&self, body: &str, signal: &AbortSignal) -> Result<Response, Error> {
+    async fn post(&self, body: &str, extra: &[(String, String)], signal: &AbortSignal) -> Result<Response, Error> {
         let endpoint = match &self.state.borrow().transport {
             Transport::Streamable => None,
             Transport::HttpSse { endpoint, .. } => Some(endpoint.clone()),
         };
         let mut headers = self.base_headers();
+        headers.extend(extra.iter().map(|(k, v)| (k.as_str(), v.clone())));
         headers.push(("Content-Type", "application/json".into()));
         let url = match &endpoint {
             Some(e) => e.as_str(),
@@ -371,12 +492,19 @@ impl Connection {
             }
             ended?;
             // The stream closed before our response: resume it if the server gave us an id.
-            return match parser.last_event_id() {
+            // (The modern era has no resumption.)
+            let last = if self.is_modern() { None } else { parser.last_event_id() };
+            return match last {
                 Some(last) => self.resume(id, slot, last.to_owned(), parser.retry_ms(), signal).await,
                 None => Err(Error::InvalidMessage(InvalidMessage::StreamEnded)),
             };
         }
         if content_type.starts_with("application/json") {
+            // A 2xx to a POST that carried no request means "accepted" (the spec says 202);
+            // some servers add a body anyway, which answers nothing we asked.
+            if waiting.is_none() {
+                return Ok(());
+            }
             let body = reader.read_to_end(self.config.max_message_bytes).await?;
             if body.iter().all(u8::is_ascii_whitespace) {
                 return match waiting {
@@ -494,7 +622,7 @@ impl Connection {
                         Ok(result) => jsonrpc::encode_result(&id, &result),
                         Err(error) => jsonrpc::encode_error(&id, &error),
                     };
-                    if let Err(e) = this.send_message(body).await {
+                    if let Err(e) = this.send_message(body, &[]).await {
                         this.host.error(e);
                     }
                 });
@@ -679,6 +807,10 @@ impl Connection {
 
     /// Ends the connection: pending requests fail, streams stop, and the session is deleted.
     pub async fn close(self: &Rc<Self>) {
+        if self.is_modern() {
+            self.shutdown();
+            return;
+        }
         let version = self.protocol_version();
         let Some(session) = self.shutdown() else { return };
         let mut headers: Vec<(&str, String)> = self.config.headers.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
@@ -712,6 +844,39 @@ fn time_out(slot: &Slot<Outcome>, conn: &Weak<Connection>, id: &RequestId, ms: u
     if slot.complete(Err(Error::Timeout { ms })) && cancellable {
         send_cancelled(conn, id, "timeout");
     }
+}
+
+/// Params with the modern `_meta` merged in (the caller's `_meta` members, such as a progress
+/// token, are kept). Copies; the caller's object is not modified.
+fn with_meta(params: &JsValue, meta_json: &str) -> Result<JsValue, Error> {
+    let copy = Object::new();
+    if params.is_object() {
+        let _ = Object::assign(&copy, params.unchecked_ref());
+    }
+    let meta: Object = JSON::parse(meta_json).map_err(|_| Error::InvalidArgument("clientInfo is not JSON".into()))?.unchecked_into();
+    let old = Reflect::get(params, &"_meta".into()).unwrap_or(JsValue::UNDEFINED);
+    if old.is_object() {
+        let _ = Object::assign(&meta, old.unchecked_ref());
+    }
+    let _ = Reflect::set(&copy, &"_meta".into(), &meta);
+    Ok(copy.into())
+}
+
+thread_local! {
+    /// The era each server URL turned out to speak, for the page's lifetime.
+    static ERAS: RefCell<Vec<(String, Era)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn cached_era(url: &str) -> Option<Era> {
+    ERAS.with(|e| e.borrow().iter().find(|(u, _)| u == url).map(|(_, era)| era.clone()))
+}
+
+fn cache_era(url: &str, era: Era) {
+    ERAS.with(|e| {
+        let mut e = e.borrow_mut();
+        e.retain(|(u, _)| u != url);
+        e.push((url.to_owned(), era));
+    });
 }
 
 /// Tells the server to stop working on a request we no longer wait for.

@@ -17,6 +17,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 per_scenario_timeout="${CONFORMANCE_SCENARIO_TIMEOUT:-90}"
+# The suite kills the client after --timeout (its default, 30 s, was too tight on a loaded 2-core
+# machine, where one scenario took 16 s); client.mjs gives up 5 s before that, with diagnostics.
+client_timeout_ms=60000
+export CONFORMANCE_CLIENT_DEADLINE_MS=$((client_timeout_ms - 5000))
 say() { printf 'conformance: %s\n' "$*"; }
 strip_ansi() { sed -e 's/\x1b\[[0-9;]*m//g'; }
 
@@ -74,18 +78,42 @@ passed=0
 failed=0
 expected_failed=0
 start_all=$SECONDS
-for name in "${scenarios[@]}"; do
-  t0=$SECONDS
+# One run of a scenario: sets $output and $status.
+run_scenario() {
   set +e
   output="$(timeout --kill-after=10 "$per_scenario_timeout" \
     npx --prefix "$here" --no-install conformance client \
-      --command "node tests/conformance/client.mjs" --scenario "$name" 2>&1 | strip_ansi)"
+      --command "node tests/conformance/client.mjs" --scenario "$1" --timeout "$client_timeout_ms" 2>&1 | strip_ansi)"
   status=${PIPESTATUS[0]}
   set -e
-  took=$((SECONDS - t0))
   if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
     output+=$'\n'"(killed after the per-scenario timeout of ${per_scenario_timeout} s)"
   fi
+}
+
+# The names of the checks that failed or warned ("  - Name: description" under "Failed Checks:"
+# and "Warning Checks:"), one per line.
+failed_checks() { printf '%s\n' "$1" | sed -nE 's/^  - ([A-Za-z0-9_]+): .*/\1/p' | sort -u; }
+
+# The one check that measures wall-clock time on the machine: sse-retry's ClientRespectsRetryField
+# (the reconnecting GET must arrive 450..700 ms after the server closed the stream). On a loaded
+# shared machine it was seen at 831 ms. A run whose ONLY problem is that check, with the client
+# exiting 0, is repeated (at most twice more); every other failure counts at once.
+timing_only() {
+  [ "$status" -ne 0 ] || return 1
+  printf '%s\n' "$output" | grep -q 'CLIENT EXITED\|CLIENT TIMED OUT\|killed after' && return 1
+  [ "$(failed_checks "$output")" = "ClientRespectsRetryField" ]
+}
+
+for name in "${scenarios[@]}"; do
+  t0=$SECONDS
+  run_scenario "$name"
+  for attempt in 2 3; do
+    timing_only || break
+    say "note: $name: only the retry-timing check failed ($(printf '%s\n' "$output" | sed -nE 's/^ *(Error|Warning): //p' | head -n 1)); attempt $attempt"
+    run_scenario "$name"
+  done
+  took=$((SECONDS - t0))
   failures="$(printf '%s\n' "$output" | grep -E '^  - |^    (Error|Warning): |CLIENT (EXITED|TIMED OUT)|FAIL: ' || true)"
   if [ "$status" -eq 0 ]; then
     if [ -n "${expected[$name]+x}" ]; then

@@ -152,12 +152,15 @@ async function openApp(t) {
     assert.ok(r.ok, `connect failed: ${JSON.stringify(r.error)}`);
     return r.value;
   };
-  s.start = (name, args) => s.run(({ name, args }) => app.start(name, args), { name, args });
+  s.start = (name, args, opts) => s.run(({ name, args, opts }) => app.start(name, args, opts), { name, args, opts });
   s.waitReq = (i, opts) => s.waitFor((i) => app.reqs[i] ?? false, i, { what: `onElicitation call #${i}`, ...opts });
   s.waitCall = (i, opts) =>
     s.waitFor((i) => (app.calls[i] && app.calls[i].state !== "pending" ? app.calls[i] : false), i, { what: `call #${i} to settle`, ...opts });
   s.waitOutcome = (i, opts) =>
     s.waitFor((i) => (app.outcomes[i] && app.outcomes[i].state !== "pending" ? app.outcomes[i] : false), i, { what: `open() #${i} to settle`, ...opts });
+  // Polls without a user gesture (page.waitForSelector would give the page transient activation).
+  s.waitDialog = (inner = "") =>
+    s.waitFor((sel) => !!document.querySelector(sel), `dialog.mcp-dialog[open] ${inner}`.trim(), { what: "the dialog" });
   s.state = () => s.run(() => ({ reqs: app.reqs, outcomes: app.outcomes, answers: app.answers, calls: app.calls, events: app.events, opens: probe.opens, fetches: probe.fetches }));
   s.counts = () => s.run(() => probe.counts());
   /** Clicks `selector` (trusted events) and returns the popup it opened. */
@@ -459,7 +462,7 @@ describe("the ready-made dialog (elicitationUi: \"dialog\")", () => {
     const url = "https://login.auth.example.com/consent?flow=e2e#step1";
     s.routeId = id;
     const c = await s.start("trigger-url-elicitation", { url, elicitationId: id, message: "Authorize access to your calendar" });
-    await s.page.waitForSelector("dialog.mcp-dialog[open]", { timeout: 10000 });
+    await s.waitDialog();
     const shown = await s.run(() => {
       const d = document.querySelector("dialog.mcp-dialog");
       const urlEl = d.querySelector(".mcp-dialog-url");
@@ -511,7 +514,7 @@ describe("the ready-made dialog (elicitationUi: \"dialog\")", () => {
     await s.connect(everything.url, { handler: false, elicitationUi: "dialog" });
     const baseline = await s.baseline();
     const c1 = await s.start("trigger-url-elicitation", { url: "https://xn--pple-43d.com/login", elicitationId: newId("puny") });
-    await s.page.waitForSelector("dialog.mcp-dialog[open]", { timeout: 10000 });
+    await s.waitDialog();
     const shown = await s.run(() => ({
       text: document.querySelector("dialog.mcp-dialog").textContent,
       warnings: [...document.querySelectorAll(".mcp-dialog-warnings li")].map((li) => li.textContent),
@@ -527,7 +530,7 @@ describe("the ready-made dialog (elicitationUi: \"dialog\")", () => {
     await s.waitFor(() => !document.querySelector("dialog.mcp-dialog"), undefined, { what: "dialog removed after Escape" });
 
     const c2 = await s.start("trigger-url-elicitation", { url: completionUrl(compSite, { id: "dlg-decl" }), elicitationId: "dlg-decl" });
-    await s.page.waitForSelector("dialog.mcp-dialog[open]", { timeout: 10000 });
+    await s.waitDialog();
     await s.page.getByRole("button", { name: "Decline", exact: true }).click({ timeout: 10000 });
     const declined = await s.waitCall(c2);
     assert.match(text(declined.value), /User declined to open the URL/, JSON.stringify(declined));
@@ -543,7 +546,7 @@ describe("the ready-made dialog (elicitationUi: \"dialog\")", () => {
     await s.connect(everything.url, { handler: false, elicitationUi: "dialog" });
     const baseline = await s.baseline();
     const c = await s.start("trigger-elicitation-request", {});
-    await s.page.waitForSelector("dialog.mcp-dialog[open] form", { timeout: 10000 });
+    await s.waitDialog("form");
     const form = await s.run(() => {
       const d = document.querySelector("dialog.mcp-dialog");
       const byLabel = (text) => {
@@ -616,9 +619,14 @@ describe("the ready-made dialog with a -32042 server (fault server)", () => {
     const baseline = await s.baseline();
     const id = newId("dlg-blocked");
     const c = await s.start("url-required", { url: completionUrl(compSite, { id }), elicitationId: id });
-    await s.page.waitForSelector("dialog.mcp-dialog[open]", { timeout: 10000 });
-    // A synthetic click (no user activation): the library's window.open is blocked.
-    await s.run(() => [...document.querySelectorAll("dialog.mcp-dialog button")].find((b) => b.textContent === "Open").click());
+    await s.waitDialog();
+    // A synthetic click without user activation: the library's window.open is blocked.
+    const active = await s.run(() => {
+      const active = navigator.userActivation.isActive;
+      [...document.querySelectorAll("dialog.mcp-dialog button")].find((b) => b.textContent === "Open").click();
+      return active;
+    });
+    assert.equal(active, false, "the page had transient activation before the synthetic click");
     await s.waitFor(() => /blocked/i.test(document.querySelector("dialog.mcp-dialog .mcp-dialog-status")?.textContent ?? ""), undefined, { what: "the blocked message" });
     assert.deepEqual(await dialogButtons(s), ["Open", "Decline", "Cancel"]);
     let st = await s.state();
@@ -643,7 +651,7 @@ describe("the ready-made dialog with a -32042 server (fault server)", () => {
     await s.connect(fault.url, { handler: false, elicitationUi: "dialog" });
     const baseline = await s.baseline();
     const c1 = await s.start("url-required", { url: completionUrl(compSite, { auto: false }), elicitationId: newId("dlg-done") });
-    await s.page.waitForSelector("dialog.mcp-dialog[open]", { timeout: 10000 });
+    await s.waitDialog();
     let popupPromise = s.page.waitForEvent("popup", { timeout: 10000 });
     await s.page.getByRole("button", { name: "Open", exact: true }).click({ timeout: 10000 });
     const popup1 = await popupPromise;
@@ -659,7 +667,7 @@ describe("the ready-made dialog with a -32042 server (fault server)", () => {
     await popup1.close();
 
     const c2 = await s.start("url-required", { url: completionUrl(compSite, { auto: false }) + "&n=2", elicitationId: newId("dlg-cancel") });
-    await s.page.waitForSelector("dialog.mcp-dialog[open]", { timeout: 10000 });
+    await s.waitDialog();
     popupPromise = s.page.waitForEvent("popup", { timeout: 10000 });
     await s.page.getByRole("button", { name: "Open", exact: true }).click({ timeout: 10000 });
     const popup2 = await popupPromise;
@@ -671,6 +679,76 @@ describe("the ready-made dialog with a -32042 server (fault server)", () => {
     await popup2.close();
     await s.expectBaseline(baseline, "dialog done/cancel");
     await expectStillWorks(s);
+  });
+  test("server strings are text, never markup: a hostile message in the dialog creates no elements", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect(fault.url, { handler: false, elicitationUi: "dialog" });
+    const message = `<img src=x onerror="window.__xss=1"><b id="injected">bold</b><script>window.__xss=2</script>`;
+    const c = await s.start("url-required", { url: completionUrl(compSite, { auto: false }) + "&q=%3Cscript%3E", elicitationId: newId("xss"), message });
+    await s.waitDialog();
+    const seen = await s.run(() => {
+      const d = document.querySelector("dialog.mcp-dialog");
+      return {
+        hasMessage: d.textContent.includes('<img src=x onerror="window.__xss=1">'),
+        elements: [...d.querySelectorAll("img, script, b, iframe, a")].length,
+        injected: !!document.getElementById("injected"),
+        xss: window.__xss ?? null,
+      };
+    });
+    assert.deepEqual(seen, { hasMessage: true, elements: 0, injected: false, xss: null });
+    await s.page.getByRole("button", { name: "Decline", exact: true }).click({ timeout: 10000 });
+    const call = await s.waitCall(c);
+    assert.equal(call.state, "rejected");
+    assert.equal(call.error.code, CODE.declined, JSON.stringify(call.error));
+    await s.waitFor(() => !document.querySelector("dialog.mcp-dialog"), undefined, { what: "dialog removed" });
+  });
+
+  test("showElicitationDialog directly: hostile schema strings stay text, text overrides apply, an AbortSignal closes it", T, async (t) => {
+    const s = await openApp(t);
+    const r = await s.run(async () => {
+      const evil = `<img src=x onerror="window.__xss=3">`;
+      const req = {
+        mode: "form",
+        server: { name: `srv ${evil}` },
+        message: `msg ${evil}`,
+        requestedSchema: {
+          type: "object",
+          properties: {
+            [`key ${evil}`]: { type: "string", title: `title ${evil}`, description: `desc ${evil}` },
+            pick: { type: "string", enum: ["a", "b"], enumNames: [`A ${evil}`, "B"] },
+            hero: { type: "string", oneOf: [{ const: "h1", title: `H ${evil}` }] },
+            many: { type: "array", items: { anyOf: [{ const: "m1", title: `M ${evil}` }] } },
+          },
+          required: ["pick"],
+        },
+        defaults: {},
+        validate: () => [],
+      };
+      const controller = new AbortController();
+      const shown = window.mcp.showElicitationDialog(req, { signal: controller.signal, text: { submit: "Senden", formTitle: "Angaben" } });
+      const d = document.querySelector("dialog.mcp-dialog");
+      const snapshot = {
+        open: d?.open,
+        elements: d ? [...d.querySelectorAll("img, script, iframe, a")].length : -1,
+        evilText: d ? (d.textContent.match(/<img src=x/g) || []).length : 0,
+        buttons: d ? [...d.querySelectorAll("button")].map((b) => b.textContent) : [],
+        title: d?.querySelector(".mcp-dialog-title")?.textContent,
+        labels: d ? d.querySelectorAll("label").length : 0,
+      };
+      controller.abort();
+      const result = await shown;
+      await new Promise((r) => setTimeout(r, 50));
+      return { snapshot, result, removed: !document.querySelector("dialog.mcp-dialog"), xss: window.__xss ?? null };
+    });
+    t.diagnostic(JSON.stringify(r));
+    assert.equal(r.snapshot.open, true);
+    assert.equal(r.snapshot.elements, 0);
+    assert.equal(r.snapshot.evilText, 7, "every hostile string shown once as text (server, message, title, description, enumNames, oneOf title, anyOf title)");
+    assert.deepEqual(r.snapshot.buttons, ["Senden", "Decline", "Cancel"]);
+    assert.equal(r.snapshot.title, "Angaben");
+    assert.deepEqual(r.result, { action: "cancel" });
+    assert.equal(r.removed, true);
+    assert.equal(r.xss, null);
   });
 });
 
@@ -1042,5 +1120,49 @@ describe("fault server: -32042 handling, hostile completion messages", () => {
     await popup.close();
     await s.expectBaseline(baseline, "completion script *");
     await expectStillWorks(s);
+  });
+
+  test("aborting the call while its -32042 elicitation is open rejects it with -32800 and ends the watch", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect(fault.url);
+    const baseline = await s.baseline();
+    const c = await s.start("url-required", { url: completionUrl(compSite, { auto: false }), elicitationId: newId("abort") }, { abortable: true });
+    await s.waitReq(0);
+    const popup = await s.clickForPopup("#open-0");
+    await s.run((i) => app.controllers[i].abort(), c);
+    const call = await s.waitCall(c, { timeoutMs: 5000 });
+    assert.equal(call.state, "rejected");
+    assert.equal(call.error.code, -32800, JSON.stringify(call.error));
+    const outcome = await s.waitOutcome(0, { timeoutMs: 5000 }).catch((e) => ({ state: "still pending", note: e.message.split("\n")[0] }));
+    t.diagnostic(`open() after the call was aborted: ${JSON.stringify(outcome)}`);
+    await s.expectBaseline(baseline, "call aborted during the elicitation");
+    await popup.close();
+    await expectStillWorks(s);
+  });
+
+  test("closing the client while a popup is open ends the elicitation, its call and its watch", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect(fault.url);
+    const baseline = await s.baseline();
+    const c = await s.start("url-required", { url: completionUrl(compSite, { auto: false }), elicitationId: newId("close") });
+    await s.waitReq(0);
+    const popup = await s.clickForPopup("#open-0");
+    const closed = await s.run(() => app.settle(app.client.close()));
+    assert.ok(closed.ok, JSON.stringify(closed.error));
+    const call = await s.waitCall(c, { timeoutMs: 5000 });
+    t.diagnostic(`call after client.close(): ${JSON.stringify(call)}`);
+    assert.equal(call.state, "rejected");
+    const outcome = await s.waitOutcome(0, { timeoutMs: 5000 }).catch((e) => ({ state: "still pending", note: e.message.split("\n")[0] }));
+    t.diagnostic(`open() after client.close(): ${JSON.stringify(outcome)}`);
+    const deadline = Date.now() + 5000;
+    let now;
+    do {
+      now = await s.counts();
+      if (Object.keys(baseline).every((k) => now[k] <= baseline[k])) break;
+      await sleep(100);
+    } while (Date.now() < deadline);
+    const types = await s.run(() => probe.listenerTypes());
+    for (const k of Object.keys(baseline)) assert.ok(now[k] <= baseline[k], `after client.close(): ${k} ${now[k]} > ${baseline[k]} (${JSON.stringify(types)})`);
+    await popup.close();
   });
 });

@@ -6,7 +6,8 @@
 //   connect(url, options)     McpClient.connect; options are passed through except
 //                             `handler: false` (no onElicitation). Resolves to settled data.
 //   start(name, args, opts)   starts callTool without waiting; returns the call's index;
-//                             app.calls[i] = { state: "pending" | "resolved" | "rejected", value | error }
+//                             app.calls[i] = { state: "pending" | "resolved" | "rejected", value | error };
+//                             opts.abortable: app.controllers[i] aborts it
 //   reqs[i]                   plain snapshot of the i-th onElicitation request
 //   outcomes[i]               what open() did for request i: { state, value | error, opens }
 //   answers[i]                what onElicitation resolved to for request i
@@ -68,6 +69,7 @@ const app = {
   outcomes: [],
   answers: [],
   calls: [],
+  controllers: [],
   events: {},
   handler: null,
   formAnswer: null,
@@ -96,7 +98,12 @@ const app = {
     const i = app.calls.length;
     const entry = { state: "pending", name };
     app.calls.push(entry);
-    app.client.callTool(name, args, opts).then(
+    const { abortable, ...rest } = opts;
+    if (abortable) {
+      app.controllers[i] = new AbortController();
+      rest.signal = app.controllers[i].signal;
+    }
+    app.client.callTool(name, args, rest).then(
       (value) => Object.assign(entry, { state: "resolved", value: plain(value) }),
       (error) => Object.assign(entry, { state: "rejected", error: plainError(error) }),
     );
