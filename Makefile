@@ -42,6 +42,10 @@ test-e2e:
 test-conformance:
 	bash tests/conformance/run.sh
 
+# A benchmark, not a test: ours against the official TypeScript SDK clients in one Chromium run.
+bench: pkg
+	node bench/run.mjs
+
 demo: pkg
 	node www/serve.mjs
 

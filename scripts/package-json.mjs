@@ -4,12 +4,13 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 
 const path = new URL("../pkg/package.json", import.meta.url);
 const pkg = JSON.parse(readFileSync(path, "utf8"));
-const extras = ["elicitation-complete.js"].filter((f) => existsSync(new URL(`../pkg/${f}`, import.meta.url)));
+const extras = ["elicitation-complete.js", "elicitation-dialog.js", "elicitation-dialog.d.ts"].filter((f) => existsSync(new URL(`../pkg/${f}`, import.meta.url)));
 pkg.files = [...new Set([...(pkg.files ?? []), ...extras, "snippets"])];
 pkg.type = "module";
 pkg.exports = {
   ".": { types: "./mcp_web_client.d.ts", default: "./mcp_web_client.js" },
   "./mcp_web_client_bg.wasm": "./mcp_web_client_bg.wasm",
-  ...Object.fromEntries(extras.map((f) => [`./${f}`, `./${f}`])),
+  "./elicitation-complete.js": "./elicitation-complete.js",
+  "./elicitation-dialog.js": { types: "./elicitation-dialog.d.ts", default: "./elicitation-dialog.js" },
 };
 writeFileSync(path, JSON.stringify(pkg, null, 2) + "\n");

@@ -1,25 +1,20 @@
-//! The ready-made consent dialog (`src/js/dialog.js`): opt in with `elicitationUi: "dialog"`,
-//! or call `showElicitationDialog(req)` from your own `onElicitation`.
+//! The ready-made consent dialog lives in its own module, `elicitation-dialog.js` beside the
+//! package's entry, so apps that bring their own UI never download it. `elicitationUi:
+//! "dialog"` loads it on the first elicitation; apps can also import `showElicitationDialog`
+//! from it and call it from their own `onElicitation`.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/js/dialog.js")]
+// Inline snippets land in `snippets/<crate>-<hash>/`, two levels below the package root.
+#[wasm_bindgen(inline_js = "export function showDialog(req) { \
+    return import('../../elicitation-dialog.js').then((m) => m.showElicitationDialog(req)); }")]
 extern "C" {
-    #[wasm_bindgen(js_name = showElicitationDialog)]
-    fn show(req: &JsValue, options: &JsValue) -> Promise;
-}
-
-/// Shows the dialog for an elicitation request and resolves with the user's answer.
-#[wasm_bindgen(js_name = showElicitationDialog, unchecked_return_type = "Promise<ElicitationResult>")]
-pub fn show_elicitation_dialog(
-    #[wasm_bindgen(unchecked_param_type = "ElicitationRequest")] req: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ElicitationDialogOptions")] options: JsValue,
-) -> Promise {
-    show(&req, &options)
+    #[wasm_bindgen(js_name = showDialog)]
+    fn show_dialog(req: &JsValue) -> Promise;
 }
 
 /// The dialog as an `onElicitation` handler.
 pub fn handler() -> Function {
-    Closure::<dyn FnMut(JsValue) -> Promise>::new(|req: JsValue| show(&req, &JsValue::UNDEFINED)).into_js_value().unchecked_into()
+    Closure::<dyn FnMut(JsValue) -> Promise>::new(|req: JsValue| show_dialog(&req)).into_js_value().unchecked_into()
 }

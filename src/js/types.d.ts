@@ -182,11 +182,11 @@ export interface UrlElicitationRequest {
   cancel(): void;
   /** The user says they finished in the other window ("I've completed it"). */
   done(): void;
+  /** Aborted once the elicitation settles by any path, so a UI showing it can close. */
+  signal: AbortSignal;
 }
 
 export type ElicitationRequest = FormElicitationRequest | UrlElicitationRequest;
-
-export interface ElicitationDialogOptions { }
 
 export type ElicitationResult =
   | { action: "accept"; content?: ElicitationContent }

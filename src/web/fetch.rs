@@ -131,7 +131,9 @@ impl BodyReader {
     /// Stops reading; the browser closes the underlying connection.
     pub fn cancel(&mut self) {
         if let Some(reader) = self.reader.take() {
-            let _ = reader.cancel();
+            // After an abort, cancel() rejects; nobody waits for it, so handle it here or the
+            // page reports an unhandled rejection for every aborted stream.
+            ignore_rejection(&reader.cancel());
         }
     }
 }
@@ -169,4 +171,15 @@ pub fn header(response: &Response, name: &str) -> Option<String> {
 
 pub fn is_cross_origin(response: &Response) -> bool {
     response.type_() == web_sys::ResponseType::Cors
+}
+
+thread_local! {
+    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
+}
+
+/// Marks a promise's rejection as handled.
+pub fn ignore_rejection(promise: &Promise) {
+    IGNORE.with(|f| {
+        let _ = promise.catch(f);
+    });
 }

@@ -725,7 +725,8 @@ describe("the ready-made dialog with a -32042 server (fault server)", () => {
         validate: () => [],
       };
       const controller = new AbortController();
-      const shown = window.mcp.showElicitationDialog(req, { signal: controller.signal, text: { submit: "Senden", formTitle: "Angaben" } });
+      const { showElicitationDialog } = await import("/pkg/elicitation-dialog.js");
+      const shown = showElicitationDialog(req, { signal: controller.signal, text: { submit: "Senden", formTitle: "Angaben" } });
       const d = document.querySelector("dialog.mcp-dialog");
       const snapshot = {
         open: d?.open,

@@ -367,6 +367,12 @@ for (const mode of ["streamableHttp", "sse"]) {
       assert.match(JSON.stringify(r.seen.sampling[0]), /say hi/);
     });
 
+    test("no uncaught errors or unhandled rejections in the page after all of the above", T, async () => {
+      // Aborted streams, timeouts and cancellations must not leak rejections to the console.
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(page.pageErrors, []);
+    });
+
     test("close ends the session; later calls reject", T, async () => {
       const r = await inPage(async () => {
         const closed = await e2e.settle(client.close());

@@ -6,7 +6,8 @@
 //                                  elicit: false (no onElicitation), sample: false (no onSampling).
 //                                  Resolves { ok, value: { protocolVersion, serverInfo, ... } | error }.
 //   call(key, method, ...args)     client[method](...args) settled as plain data
-//   callTool(key, name, args, { progress: true })   callTool, recording onProgress into progress[key]
+//   callTool(key, name, args, { progress: true, abortOnProgress: n })   callTool, recording onProgress
+//                                  into progress[key]; abortOnProgress aborts its signal at the n-th
 //   start(key, method, ...args)    like call, without waiting: returns an index into pending[]
 //   elicitations / samplings       what onElicitation / onSampling received (snapshots, in order)
 //   elicitationPlan / samplingPlan answers to give, in order: "defaults" (accept the defaults),
@@ -70,10 +71,15 @@ const modern = {
     }
   },
 
-  async callTool(key, name, args, { progress = false, ...opts } = {}) {
-    if (progress) {
+  async callTool(key, name, args, { progress = false, abortOnProgress, ...opts } = {}) {
+    if (progress || abortOnProgress) {
       modern.progress[key] = [];
-      opts.onProgress = (p) => modern.progress[key].push(plain(p));
+      const controller = new AbortController();
+      if (abortOnProgress) opts.signal = controller.signal;
+      opts.onProgress = (p) => {
+        modern.progress[key].push(plain(p));
+        if (abortOnProgress && modern.progress[key].length >= abortOnProgress) controller.abort();
+      };
     }
     return modern.call(key, "callTool", name, args, opts);
   },
@@ -125,9 +131,9 @@ const modern = {
       const result = await client.callTool("echo", { message: "same code" });
       let unknown;
       try {
-        await client.callTool("no-such-tool", {});
+        unknown = { rejected: false, result: plain(await client.callTool("no-such-tool", {})) };
       } catch (e) {
-        unknown = plainError(e);
+        unknown = { rejected: true, error: plainError(e) };
       }
       return {
         protocolVersion: client.protocolVersion,

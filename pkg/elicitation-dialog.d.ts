@@ -1,0 +1,15 @@
+import type { ElicitationRequest, ElicitationResult } from "./mcp_web_client.js";
+
+export interface ElicitationDialogOptions {
+  /** Where to attach the dialog (default: document.body). */
+  parent?: Element;
+  /** Aborting closes the dialog with { action: "cancel" } (default: req.signal). */
+  signal?: AbortSignal;
+  /** A CSP nonce for the injected <style>. */
+  nonce?: string;
+  /** Replacement texts, by key (see the comment at the top of elicitation-dialog.js). */
+  text?: Partial<Record<string, string>>;
+}
+
+/** Shows the ready-made consent dialog (a native <dialog>) and resolves with the user's answer. */
+export function showElicitationDialog(req: ElicitationRequest, options?: ElicitationDialogOptions): Promise<ElicitationResult>;
