@@ -33,7 +33,17 @@ pub struct McpClient {
     inner: Rc<Inner>,
 }
 
+/// Modern era: what the `subscriptions/listen` stream asks for.
+#[derive(Default)]
+struct Subscriptions {
+    tools: bool,
+    prompts: bool,
+    resources: bool,
+    uris: Vec<String>,
+}
+
 struct Inner {
+    subscriptions: RefCell<Subscriptions>,
     /// Modern era: the `x-mcp-header` parameters of each listed tool.
     tool_headers: RefCell<Vec<(String, Vec<modern::HeaderParam>)>>,
     conn: Rc<Connection>,
@@ -76,12 +86,14 @@ impl McpClient {
             requested: opts.requested,
             connect_timeout_ms: opts.timeout_ms,
             busy: opts.elicitations.busy.clone(),
+            cache: opts.cache,
         };
         let (conn, result) = Connection::connect(config, host.clone()).await.map_err(|e| to_js(&e))?;
         let server_info = get(&result, "serverInfo");
         *host.server.borrow_mut() = server_info.clone();
         let inner = Inner {
             tool_headers: RefCell::default(),
+            subscriptions: RefCell::default(),
             protocol_version: conn.protocol_version().unwrap_or_default(),
             conn,
             host,
@@ -269,11 +281,26 @@ impl McpClient {
 
     #[wasm_bindgen(js_name = subscribeResource, unchecked_return_type = "Promise<void>")]
     pub fn subscribe_resource(&self, uri: String) -> Promise {
+        if self.inner.conn.is_modern() {
+            // This era has no resources/subscribe: the listen stream carries the set.
+            let mut subs = self.inner.subscriptions.borrow_mut();
+            if !subs.uris.contains(&uri) {
+                subs.uris.push(uri);
+            }
+            drop(subs);
+            self.inner.relisten();
+            return Promise::resolve(&JsValue::UNDEFINED);
+        }
         self.call_void("resources/subscribe", Some(object(&[("uri", uri.into())])))
     }
 
     #[wasm_bindgen(js_name = unsubscribeResource, unchecked_return_type = "Promise<void>")]
     pub fn unsubscribe_resource(&self, uri: String) -> Promise {
+        if self.inner.conn.is_modern() {
+            self.inner.subscriptions.borrow_mut().uris.retain(|u| u != &uri);
+            self.inner.relisten();
+            return Promise::resolve(&JsValue::UNDEFINED);
+        }
         self.call_void("resources/unsubscribe", Some(object(&[("uri", uri.into())])))
     }
 
@@ -347,7 +374,23 @@ impl McpClient {
     ) {
         let target: &JsValue = self.inner.host.events.as_ref();
         let add: Function = Reflect::get(target, &"addEventListener".into()).unwrap_or_default().unchecked_into();
-        let _ = add.call3(target, &kind.into(), &listener, &options);
+        let _ = add.call3(target, &(&kind).into(), &listener, &options);
+        // Modern era: change notifications flow only on a subscriptions/listen stream, opened
+        // for the kinds someone listens to.
+        if self.inner.conn.is_modern() {
+            let mut subs = self.inner.subscriptions.borrow_mut();
+            let flag = match kind.as_str() {
+                "toolslistchanged" => &mut subs.tools,
+                "promptslistchanged" => &mut subs.prompts,
+                "resourceslistchanged" => &mut subs.resources,
+                _ => return,
+            };
+            if !*flag {
+                *flag = true;
+                drop(subs);
+                self.inner.relisten();
+            }
+        }
     }
 
     #[wasm_bindgen(js_name = removeEventListener, skip_typescript)]
@@ -387,6 +430,25 @@ impl McpClient {
 }
 
 impl Inner {
+    /// Reopens the listen stream with the current subscription set (or closes it).
+    fn relisten(&self) {
+        let subs = self.subscriptions.borrow();
+        if !(subs.tools || subs.prompts || subs.resources || !subs.uris.is_empty()) {
+            self.conn.listen(None);
+            return;
+        }
+        let uris: Vec<String> = subs.uris.iter().map(|u| crate::core::jsonrpc::quote(u)).collect();
+        let filter = format!(
+            r#"{{"toolsListChanged":{},"promptsListChanged":{},"resourcesListChanged":{},"resourceSubscriptions":[{}]}}"#,
+            subs.tools,
+            subs.prompts,
+            subs.resources,
+            uris.join(",")
+        );
+        drop(subs);
+        self.conn.listen(Some(filter));
+    }
+
     /// Sends a request and, in the modern era, fulfils every `input_required` round through
     /// the app's callbacks, re-sending the original params with `inputResponses` and the
     /// untouched `requestState` until the result is complete (at most `MAX_ROUNDS`).
@@ -399,7 +461,11 @@ impl Inner {
                 return Ok(result);
             }
             match modern::result_type(method, get(&result, "resultType").as_string().as_deref())? {
-                modern::ResultType::Complete => return Ok(result),
+                modern::ResultType::Complete => {
+                    // The app sees the same shapes in both eras.
+                    let _ = Reflect::delete_property(result.unchecked_ref::<Object>(), &"resultType".into());
+                    return Ok(result);
+                }
                 modern::ResultType::InputRequired => rounds.next(method)?,
             }
             let responses = self.fulfil(&get(&result, "inputRequests"), opts.signal.as_ref()).await?;
@@ -535,6 +601,7 @@ struct Options {
     fetch: Option<Function>,
     timeout_ms: u32,
     max_message_bytes: usize,
+    cache: bool,
     requested: Requested,
     client_info: String,
     capabilities: String,
@@ -641,6 +708,7 @@ impl Options {
             caps.push(r#""roots":{"listChanged":true}"#);
         }
         Ok(Options {
+            cache: get(&o, "cache").as_bool().unwrap_or(true),
             headers,
             fetch: func("fetch")?,
             timeout_ms,

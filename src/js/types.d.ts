@@ -229,6 +229,8 @@ export interface McpClientOptions {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Default per-request timeout in ms (60000); 0 disables it. */
   requestTimeoutMs?: number;
+  /** Honour server/discover's ttlMs and cacheScope (modern era; default true). */
+  cache?: boolean;
   /** Largest message accepted from the server, in bytes (16 MiB). */
   maxMessageBytes?: number;
   /**

@@ -51,6 +51,8 @@ pub struct Config {
     pub connect_timeout_ms: u32,
     /// Non-zero while the user is busy with an elicitation: request timeouts wait for them.
     pub busy: Rc<Cell<u32>>,
+    /// Honour `ttlMs` / `cacheScope` on `server/discover` (the `cache` option).
+    pub cache: bool,
 }
 
 #[derive(Default, Clone)]
@@ -126,11 +128,17 @@ impl Connection {
             Requested::Pinned(_) => Era::Legacy,
             Requested::Auto => match cached_era(&conn.config.url) {
                 Some(era) => era,
-                None => {
-                    let era = conn.probe().await?;
-                    cache_era(&conn.config.url, era.clone());
-                    era
-                }
+                // The probe is a real discover: when it succeeds, its answer is the one we use.
+                None => match conn.probe().await? {
+                    Some(result) => {
+                        cache_era(&conn.config.url, Era::Modern);
+                        return Ok((conn, result));
+                    }
+                    None => {
+                        cache_era(&conn.config.url, Era::Legacy);
+                        Era::Legacy
+                    }
+                },
             },
         };
         if era == Era::Modern {
@@ -154,15 +162,16 @@ impl Connection {
     /// Asks `server/discover` in the modern way and judges the answer (protocol.md's probe
     /// order): a discover result listing our version is modern; `-32022` is modern if the
     /// server also lists a version we speak; anything else means legacy.
-    async fn probe(self: &Rc<Self>) -> Result<Era, Error> {
+    /// Returns the discover result when the server is modern, `None` when it is legacy.
+    async fn probe(self: &Rc<Self>) -> Result<Option<JsValue>, Error> {
         match self.discover().await {
-            Ok(_) => Ok(Era::Modern),
+            Ok(result) => Ok(Some(result)),
             Err(Error::Network(e)) => Err(Error::Network(e)),
-            Err(Error::UnsupportedProtocolVersion { .. }) | Err(_) => {
+            Err(_) => {
                 let mut st = self.state.borrow_mut();
                 st.modern = false;
                 st.protocol_version = None;
-                Ok(Era::Legacy)
+                Ok(None)
             }
         }
     }
@@ -174,6 +183,12 @@ impl Connection {
             let mut st = self.state.borrow_mut();
             st.modern = true;
             st.protocol_version = Some(modern::VERSION.into());
+        }
+        let context = self.auth_context();
+        if self.config.cache {
+            if let Some(hit) = cached_discover(&self.config.url, &context) {
+                return Ok(hit);
+            }
         }
         let opts = RequestOptions { timeout_ms: self.config.connect_timeout_ms, ..Default::default() };
         let result = match self.request("server/discover", Object::new().into(), opts).await {
@@ -208,7 +223,60 @@ impl Connection {
         let _ = Reflect::set(&info, &"capabilities".into(), &field(&result, "capabilities"));
         let _ = Reflect::set(&info, &"serverInfo".into(), &field(&meta, modern::META_SERVER_INFO));
         let _ = Reflect::set(&info, &"instructions".into(), &field(&result, "instructions"));
+        // ttlMs / cacheScope: a public answer serves every client of this URL, a private one
+        // only clients with the same credentials (headers).
+        if let Some(ttl) = field(&result, "ttlMs").as_f64().filter(|t| *t > 0.0) {
+            let private = field(&result, "cacheScope").as_string().as_deref() != Some("public");
+            if self.config.cache {
+                cache_discover(&self.config.url, private.then_some(context), crate::web::timer::now_ms() + ttl, info.clone().into());
+            }
+        }
         Ok(info.into())
+    }
+
+    /// What distinguishes one caller's credentials from another's: the extra headers.
+    fn auth_context(&self) -> String {
+        self.config.headers.iter().map(|(k, v)| format!("{}:{v}\n", k.to_ascii_lowercase())).collect()
+    }
+
+    /// Modern era: keeps a `subscriptions/listen` stream open for the given notification
+    /// filter (JSON), replacing any earlier one; reopens it after an abrupt close.
+    /// `None` closes it.
+    pub fn listen(self: &Rc<Self>, filter: Option<String>) {
+        let Some(filter) = filter else {
+            self.state.borrow_mut().listen = None;
+            return;
+        };
+        let Ok(guard) = AbortOnDrop::new() else { return };
+        let signal = guard.signal();
+        self.state.borrow_mut().listen = Some(guard);
+        let weak = Rc::downgrade(self);
+        spawn_local(async move {
+            let mut failures = 0;
+            loop {
+                let Some(this) = weak.upgrade() else { return };
+                if this.is_closed() || signal.aborted() {
+                    return;
+                }
+                let Ok(params) = JSON::parse(&format!(r#"{{"notifications":{filter}}}"#)) else { return };
+                let opts = RequestOptions { signal: Some(signal.clone()), ..Default::default() };
+                let outcome = this.request("subscriptions/listen", params, opts).await;
+                match outcome {
+                    Err(Error::Cancelled { .. }) | Err(Error::ConnectionClosed) => return,
+                    Err(Error::Rpc(e)) => {
+                        this.host.error(Error::Rpc(e));
+                        return;
+                    }
+                    Ok(_) => failures = 0,
+                    Err(_) => failures += 1,
+                }
+                drop(this);
+                if failures >= MAX_LISTEN_FAILURES {
+                    return;
+                }
+                sleep(DEFAULT_RETRY_MS * (failures + 1)).await;
+            }
+        });
     }
 
     pub fn is_modern(&self) -> bool {
@@ -869,6 +937,30 @@ thread_local! {
 
 fn cached_era(url: &str) -> Option<Era> {
     ERAS.with(|e| e.borrow().iter().find(|(u, _)| u == url).map(|(_, era)| era.clone()))
+}
+
+thread_local! {
+    /// Discover results with their expiry; private ones carry the auth context they belong to.
+    static DISCOVERED: RefCell<Vec<(String, Option<String>, f64, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn cached_discover(url: &str, context: &str) -> Option<JsValue> {
+    let now = crate::web::timer::now_ms();
+    DISCOVERED.with(|d| {
+        let mut d = d.borrow_mut();
+        d.retain(|(_, _, expires, _)| *expires > now);
+        d.iter()
+            .find(|(u, ctx, _, _)| u == url && ctx.as_deref().is_none_or(|c| c == context))
+            .map(|(_, _, _, v)| v.clone())
+    })
+}
+
+fn cache_discover(url: &str, context: Option<String>, expires: f64, value: JsValue) {
+    DISCOVERED.with(|d| {
+        let mut d = d.borrow_mut();
+        d.retain(|(u, ctx, _, _)| !(u == url && *ctx == context));
+        d.push((url.to_owned(), context, expires, value));
+    });
 }
 
 fn cache_era(url: &str, era: Era) {
