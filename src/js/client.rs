@@ -10,6 +10,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
 
 use super::elicitation::{to_val, Elicitations, Settings};
+use super::value::{get, object};
 use super::error::{invalid_argument, to_js};
 use crate::core::error::{codes as lib_codes, Error};
 use crate::core::jsonrpc::{codes, RpcError};
@@ -893,13 +894,6 @@ fn timeout_value(ms: f64) -> Result<u32, JsValue> {
     }
 }
 
-fn get(o: &JsValue, key: &str) -> JsValue {
-    if !o.is_object() && !o.is_function() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
 fn optional(v: JsValue) -> Option<JsValue> {
     if v.is_undefined() || v.is_null() {
         None
@@ -908,13 +902,6 @@ fn optional(v: JsValue) -> Option<JsValue> {
     }
 }
 
-fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in fields {
-        let _ = Reflect::set(&o, &(*k).into(), v);
-    }
-    o.into()
-}
 
 
 // Parameter types that make a trailing argument optional (`options?: RequestOptions`) in the

@@ -8,12 +8,13 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::Window;
 
 use super::error::to_js;
+use super::value::{get, object, set};
 use crate::core::elicitation::{check_url, CompletionStatus, Guard, UrlFacts};
 use crate::core::error::Error;
 use crate::core::form::{self, Val};
@@ -410,23 +411,4 @@ fn from_val(v: &Val) -> JsValue {
             o.into()
         }
     }
-}
-
-pub fn get(o: &JsValue, key: &str) -> JsValue {
-    if !o.is_object() && !o.is_function() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-pub fn set(o: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(o, &key.into(), value);
-}
-
-pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let o: JsValue = Object::new().into();
-    for (k, v) in fields {
-        set(&o, k, v);
-    }
-    o
 }

@@ -5,6 +5,7 @@ mod dialog;
 mod elicitation;
 mod error;
 mod types;
+mod value;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests;

@@ -20,7 +20,7 @@ use super::listener::EventListener;
 use super::slot::Slot;
 use super::timer::{sleep, Timeout};
 use crate::core::error::{Error, InvalidMessage};
-use super::json::{parse_message, stringify};
+use super::json::{parse_js_message, parse_message, stringify};
 use crate::core::jsonrpc::{self, Correlator, Kind, RequestId, RpcError};
 use crate::core::modern::{self, Era};
 use crate::core::negotiate::{self, Requested};
@@ -411,9 +411,15 @@ impl Connection {
 
         let guard = AbortOnDrop::new()?;
         let reissue = modern.then(|| (method.to_owned(), params));
-        spawn_local(self.clone().post_task(id.clone(), body, headers, reissue, guard.signal(), slot.clone()));
+        let finished = guard.finished();
+        let (post, id2, signal, slot2) = (self.clone(), id.clone(), guard.signal(), slot.clone());
+        spawn_local(async move {
+            let _mark = fetch::SetOnDrop(finished);
+            post.post_task(id2, body, headers, reissue, signal, slot2).await;
+        });
         let outcome = slot.wait().await;
         self.state.borrow_mut().correlator.take(&id);
+        // Aborts the POST only if it is still running (a stream we no longer read).
         drop(guard);
         outcome
     }
@@ -535,8 +541,8 @@ impl Connection {
     ) -> Result<(), Error> {
         let status = response.status();
         let content_type = fetch::header(&response, "content-type").unwrap_or_default().to_ascii_lowercase();
-        let mut reader = BodyReader::new(&response);
         if !(200..300).contains(&status) {
+            let mut reader = BodyReader::new(&response);
             let body = reader.read_to_end(ERROR_BODY_LIMIT).await.unwrap_or_default();
             let text = String::from_utf8_lossy(&body).into_owned();
             // A JSON-RPC error in the body says more than the status does.
@@ -552,6 +558,7 @@ impl Connection {
             return Ok(()); // accepted: any answer arrives on a stream
         }
         if content_type.starts_with("text/event-stream") {
+            let mut reader = BodyReader::new(&response);
             let mut parser = sse::Parser::new(self.config.max_message_bytes);
             let ended = self.read_sse(&mut reader, &mut parser, waiting.map(|w| w.1)).await;
             let Some((id, slot)) = waiting else { return ended };
@@ -573,15 +580,23 @@ impl Connection {
             if waiting.is_none() {
                 return Ok(());
             }
-            let body = reader.read_to_end(self.config.max_message_bytes).await?;
-            if body.iter().all(u8::is_ascii_whitespace) {
-                return match waiting {
-                    Some(_) => Err(Error::InvalidMessage(InvalidMessage::StreamEnded)),
-                    None => Ok(()),
-                };
-            }
-            let text = String::from_utf8(body).map_err(|_| Error::Parse("the body is not UTF-8".into()))?;
-            let (kind, value) = parse_message(&text)?;
+            let limit = self.config.max_message_bytes;
+            let declared = fetch::header(&response, "content-length").and_then(|n| n.trim().parse::<usize>().ok());
+            let (kind, value) = match declared {
+                Some(n) if n > limit => return Err(Error::MessageTooLarge { limit }),
+                Some(0) => return Err(Error::InvalidMessage(InvalidMessage::StreamEnded)),
+                // A declared length within the limit: let the browser decode and parse it,
+                // without copying the body through wasm memory.
+                Some(_) => parse_js_message(&fetch::text(&response).await?)?,
+                None => {
+                    let body = BodyReader::new(&response).read_to_end(limit).await?;
+                    if body.iter().all(u8::is_ascii_whitespace) {
+                        return Err(Error::InvalidMessage(InvalidMessage::StreamEnded));
+                    }
+                    let text = String::from_utf8(body).map_err(|_| Error::Parse("the body is not UTF-8".into()))?;
+                    parse_message(&text)?
+                }
+            };
             if let (Some((id, _)), Kind::Response { id: got } | Kind::ErrorResponse { id: got, .. }) = (waiting, &kind) {
                 if !ids_match(id, got) {
                     return Err(Error::InvalidMessage(InvalidMessage::Shape(format!(

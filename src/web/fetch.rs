@@ -1,6 +1,9 @@
 //! HTTP over the browser's `fetch` (or one the app supplies), with bodies read as streams so
 //! SSE events are handled as they arrive and no body is buffered past a size limit.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -144,23 +147,51 @@ impl Drop for BodyReader {
     }
 }
 
-/// An `AbortController` that aborts when dropped: whatever fetch it guards cannot outlive it.
-pub struct AbortOnDrop(pub AbortController);
+/// An `AbortController` that aborts when dropped, unless the work it guards has marked
+/// itself finished: whatever fetch it guards cannot outlive it, and a finished one costs no
+/// abort.
+pub struct AbortOnDrop {
+    controller: AbortController,
+    finished: Rc<Cell<bool>>,
+}
 
 impl AbortOnDrop {
     pub fn new() -> Result<AbortOnDrop, Error> {
-        AbortController::new().map(AbortOnDrop).map_err(js_error)
+        let controller = AbortController::new().map_err(js_error)?;
+        Ok(AbortOnDrop { controller, finished: Rc::default() })
     }
 
     pub fn signal(&self) -> AbortSignal {
-        self.0.signal()
+        self.controller.signal()
+    }
+
+    /// A flag the guarded work sets when nothing is left to abort.
+    pub fn finished(&self) -> Rc<Cell<bool>> {
+        self.finished.clone()
     }
 }
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
-        self.0.abort();
+        if !self.finished.get() {
+            self.controller.abort();
+        }
     }
+}
+
+/// Sets a flag when dropped: marks a task finished on every path out of it.
+pub struct SetOnDrop(pub Rc<Cell<bool>>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.set(true);
+    }
+}
+
+/// The whole body as a JS string, decoded by the browser.
+pub async fn text(response: &Response) -> Result<JsValue, Error> {
+    let promise = response.text().map_err(js_error)?;
+    JsFuture::from(promise).await.map_err(fetch_error)
 }
 
 /// A response header, with the CORS situation made explicit: a cross-origin response only

@@ -17,7 +17,22 @@ pub fn stringify(value: &JsValue) -> Result<String, Error> {
 
 /// Parses one message with the engine's `JSON.parse` and lets the core classify it.
 pub fn parse_message(text: &str) -> Result<(Kind, JsValue), Error> {
-    let value = JSON::parse(text).map_err(|e| Error::Parse(super::fetch::describe(&e)))?;
+    classify_value(JSON::parse(text).map_err(|e| Error::Parse(super::fetch::describe(&e)))?)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_js(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Like [`parse_message`] for text that is already a JS string (a `Response.text()`): the
+/// body never passes through wasm memory.
+pub fn parse_js_message(text: &JsValue) -> Result<(Kind, JsValue), Error> {
+    classify_value(parse_js(text).map_err(|e| Error::Parse(super::fetch::describe(&e)))?)
+}
+
+fn classify_value(value: JsValue) -> Result<(Kind, JsValue), Error> {
     let parsed = if Array::is_array(&value) {
         Parsed::Array
     } else if value.is_object() {

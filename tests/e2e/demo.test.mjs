@@ -1,0 +1,308 @@
+// The demo (www/, `make demo`) end to end: www/serve.mjs started as a child process on free ports
+// (the URLs it prints are parsed), the page in headless Chromium with the popup blocker ON, and
+// every action a real click (page.click: trusted input events) or real typing.
+//
+// The page is observed through CDP Runtime.evaluate with userGesture: false (`run`), never
+// page.evaluate or locator waits, which would give the page transient user activation and let a
+// popup through that the user never clicked for. The first test checks that an open without a
+// click IS blocked on this page.
+//
+// Flows: connect (server info), echo, a long-running call whose progress bar moves, a cancelled
+// call, a form elicitation through the package's dialog, and a URL elicitation: consent dialog,
+// Open (popup on the completion site's origin), "Authorize" clicked in the popup, completion by
+// postMessage, the final result in the timeline. Screenshot: artifacts/demo.png. Last, SIGTERM
+// to serve.mjs must stop the MCP server it started.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { E2E_DIR, PKG_JS, REPO_ROOT, launchBrowser, sleep, startProcess } from "./harness.mjs";
+
+const SERVE = path.join(REPO_ROOT, "www", "serve.mjs");
+const ARTIFACTS = path.join(E2E_DIR, "artifacts");
+const T = { timeout: 60_000 };
+
+let serve; // the serve.mjs child: { pid, output(), stop() }
+let urls; // { mcp, completion, demo }
+let browser;
+let context;
+let page;
+let cdp;
+const popups = []; // every page opened in the context besides the demo page
+
+before(async () => {
+  if (!fs.existsSync(PKG_JS)) throw new Error("pkg/mcp_web_client.js does not exist: build the package first (make pkg)");
+  // No MCP_PORT / DEMO_PORT: serve.mjs picks free ports itself.
+  const env = { MCP_PORT: "", DEMO_PORT: "", COMPLETION_PORT: "" };
+  serve = await startProcess(process.execPath, [SERVE], { cwd: REPO_ROOT, env, readyPattern: /Demo: open http:\/\/\S+/, timeoutMs: 40000, name: "serve.mjs" });
+  const out = serve.output();
+  urls = {
+    mcp: out.match(/MCP server[^\n]*?(http:\/\/\S+\/mcp)/)?.[1],
+    completion: out.match(/Completion site[^\n]*?(http:\/\/\S+)/)?.[1],
+    demo: out.match(/Demo: open (http:\/\/\S+)/)?.[1],
+  };
+  assert.ok(urls.mcp && urls.completion && urls.demo, `serve.mjs printed:\n${out}`);
+
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.on("page", (p) => popups.push(p));
+  page = await context.newPage();
+  popups.length = 0;
+  page.pageErrors = [];
+  page.on("pageerror", (e) => page.pageErrors.push(String(e)));
+  cdp = await context.newCDPSession(page);
+});
+
+after(async () => {
+  await browser?.close();
+  await serve?.stop();
+  // Whatever serve.mjs left in its process group (nothing, if the last test passed).
+  try {
+    if (serve?.pid) process.kill(-serve.pid, "SIGKILL");
+  } catch {}
+});
+
+// ---- observing the page without a user gesture -------------------------------------------------
+
+async function run(fn, arg) {
+  const expression = `(${fn})(${arg === undefined ? "" : JSON.stringify(arg)})`;
+  const r = await cdp.send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true, userGesture: false });
+  if (r.exceptionDetails) throw new Error(`in page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+  return r.result.value;
+}
+
+async function waitFor(fn, arg, { timeoutMs = 15000, what = "a condition" } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await run(fn, arg);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${await diagnostics()}`);
+    await sleep(50);
+  }
+}
+
+async function diagnostics() {
+  let entries = "";
+  try {
+    entries = await run(() =>
+      [...document.querySelectorAll("#timeline > li")].slice(-12).map((li) => `${li.dataset.kind}${li.dataset.state ? `[${li.dataset.state}]` : ""}: ${li.textContent.slice(0, 240)}`).join("\n"));
+  } catch (e) {
+    entries = `(no page: ${e.message})`;
+  }
+  return `timeline (last entries):\n${entries}\npage errors: ${page?.pageErrors?.join("\n") || "none"}`;
+}
+
+/** The state of call entry `i` (0-based, in timeline order). */
+const callState = (i) =>
+  run((i) => {
+    const li = document.querySelectorAll("#timeline li.entry.call")[i];
+    if (!li) return null;
+    const bar = li.querySelector("progress");
+    return {
+      tool: li.dataset.tool,
+      state: li.dataset.state,
+      text: li.querySelector(".bubble.reply").textContent,
+      progress: bar && bar.hasAttribute("value") ? { value: bar.value, max: bar.max } : null,
+      cancel: !!li.querySelector("button.cancel"),
+    };
+  }, i);
+
+const callCount = () => run(() => document.querySelectorAll("#timeline li.entry.call").length);
+
+async function waitCall(i, { states = ["done", "error", "cancelled"], timeoutMs = 20000 } = {}) {
+  await waitFor((a) => {
+    const li = document.querySelectorAll("#timeline li.entry.call")[a.i];
+    return !!li && a.states.includes(li.dataset.state);
+  }, { i, states }, { timeoutMs, what: `call #${i} to be ${states.join("/")}` });
+  return callState(i);
+}
+
+/** Clicks the tool in the sidebar, sets fields (real typing), clicks Run; returns the call's index. */
+async function runTool(name, fields = {}) {
+  await page.click(`#tools button[data-tool="${name}"]`);
+  await waitFor((n) => document.getElementById("tool-name").textContent === n, name, { what: `the ${name} form` });
+  for (const [key, value] of Object.entries(fields)) await page.fill(`#tool-fields [name="${key}"]`, String(value));
+  const i = await callCount();
+  await page.click("#run");
+  await waitFor((i) => document.querySelectorAll("#timeline li.entry.call").length > i, i, { what: `the ${name} call to appear` });
+  return i;
+}
+
+// ---- tests ---------------------------------------------------------------------------------------
+
+test("the page loads, the popup blocker is on, Connect shows the server", T, async () => {
+  await page.goto(urls.demo, { timeout: 20000 });
+  await waitFor(() => document.documentElement.dataset.ready === "true", undefined, { what: "the page to load the package" });
+  assert.equal(await run(() => document.getElementById("server-url").value), urls.mcp, "the server field is pre-filled with the local server");
+
+  const noGesture = await run(() => {
+    const w = window.open("about:blank", "_blank", "popup");
+    w?.close();
+    return { active: navigator.userActivation.isActive, opened: !!w };
+  });
+  assert.deepEqual(noGesture, { active: false, opened: false }, "window.open without a click was not blocked: the popup test would prove nothing");
+
+  await page.click("#connect");
+  const info = await waitFor(() => {
+    const box = document.getElementById("server-info");
+    if (box.hidden) return null;
+    const t = (id) => document.getElementById(id).textContent;
+    return { name: t("info-name"), version: t("info-version"), protocol: t("info-protocol"), transport: t("info-transport") };
+  }, undefined, { what: "the server info" });
+  assert.match(info.name, /mcp-servers\/everything/);
+  assert.match(info.version, /\S/);
+  assert.match(info.protocol, /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal(info.transport, "streamable-http");
+  // server-everything registers the elicitation/sampling/roots tools after initialisation.
+  const tools = await waitFor(() => {
+    const names = [...document.querySelectorAll("#tools button.tool")].map((b) => b.dataset.tool);
+    return names.includes("trigger-url-elicitation") && names;
+  }, undefined, { what: "the tool list (with trigger-url-elicitation)" });
+  for (const name of ["echo", "trigger-long-running-operation", "trigger-elicitation-request", "trigger-sampling-request", "get-roots-list"]) {
+    assert.ok(tools.includes(name), `tool ${name} missing from ${tools.join(", ")}`);
+  }
+});
+
+test("echo: the timeline shows the echoed text", T, async () => {
+  const i = await runTool("echo", { message: "hello from the demo test <b>not bold</b>" });
+  const call = await waitCall(i);
+  assert.equal(call.tool, "echo");
+  assert.equal(call.state, "done", call.text);
+  assert.match(call.text, /Echo: hello from the demo test <b>not bold<\/b>/);
+  // Server strings are text, never markup.
+  assert.equal(await run((i) => document.querySelectorAll("#timeline li.entry.call")[i].querySelector(".result b"), i), null);
+});
+
+test("long-running operation: the progress bar moves, then the result", T, async () => {
+  const i = await runTool("trigger-long-running-operation", { duration: 3, steps: 6 });
+  const seen = [];
+  const deadline = Date.now() + 20000;
+  let call;
+  for (;;) {
+    call = await callState(i);
+    if (call.progress && seen.at(-1) !== call.progress.value) seen.push(call.progress.value);
+    if (call.state !== "running") break;
+    if (Date.now() > deadline) throw new Error(`the call did not finish: ${JSON.stringify(call)}\n${await diagnostics()}`);
+    await sleep(40);
+  }
+  assert.equal(call.state, "done", call.text);
+  assert.match(call.text, /Long running operation completed/);
+  assert.equal(call.progress?.max, 6);
+  assert.ok(seen.length >= 3, `the progress bar did not move (values seen: ${JSON.stringify(seen)})`);
+  for (let k = 1; k < seen.length; k++) assert.ok(seen[k] > seen[k - 1], `progress went backwards: ${JSON.stringify(seen)}`);
+  assert.ok(seen[0] < 6, `the first value seen was already the last: ${JSON.stringify(seen)}`);
+});
+
+test("cancel: the Cancel button aborts a run and the timeline marks it cancelled", T, async () => {
+  const i = await runTool("trigger-long-running-operation", { duration: 30, steps: 30 });
+  await waitFor((i) => {
+    const bar = document.querySelectorAll("#timeline li.entry.call")[i].querySelector("progress");
+    return bar && bar.hasAttribute("value") && bar.value >= 1;
+  }, i, { what: "the first progress of the long run" });
+  await page.locator("#timeline li.entry.call").nth(i).locator("button.cancel").click({ timeout: 5000 });
+  const call = await waitCall(i, { timeoutMs: 5000 });
+  assert.equal(call.state, "cancelled", call.text);
+  assert.match(call.text, /Cancelled/);
+  assert.equal(call.cancel, false, "the Cancel button is still there");
+  assert.ok(call.progress && call.progress.value < 30, "the run completed instead of being cancelled");
+  // The client is still usable.
+  const j = await runTool("echo", { message: "after the cancel" });
+  assert.match((await waitCall(j)).text, /Echo: after the cancel/);
+});
+
+test("form elicitation: the package's dialog, filled and submitted with real input", T, async () => {
+  const i = await runTool("trigger-elicitation-request");
+  await waitFor(() => !!document.querySelector("dialog.mcp-dialog[open] form"), undefined, { what: "the form dialog" });
+  const card = await waitFor(() => [...document.querySelectorAll("#timeline .card.elicitation")].at(-1)?.textContent, undefined, { what: "the elicitation card" });
+  assert.match(card, /asks you for information/);
+  await page.fill("dialog.mcp-dialog[open] .mcp-dialog-field:first-of-type input", "Ada Lovelace");
+  await page.click("dialog.mcp-dialog[open] button[type=submit]");
+  const call = await waitCall(i);
+  assert.equal(call.state, "done", call.text);
+  assert.match(call.text, /User provided the requested information/);
+  assert.match(call.text, /Name: Ada Lovelace/);
+  assert.equal(await run(() => !!document.querySelector("dialog.mcp-dialog")), false, "the dialog is still in the DOM");
+});
+
+test("URL elicitation: consent dialog, Open, the popup on another origin completes, the timeline shows the result", T, async () => {
+  await page.click('#tools button[data-tool="trigger-url-elicitation"]');
+  const prefilled = await waitFor(() => {
+    const f = (n) => document.querySelector(`#tool-fields [name="${n}"]`)?.value;
+    return f("url") && { url: f("url"), id: f("elicitationId") };
+  }, undefined, { what: "the pre-filled trigger-url-elicitation form" });
+  const target = new URL(prefilled.url);
+  assert.equal(target.origin, urls.completion, "the pre-filled URL is on the completion site");
+  assert.equal(target.searchParams.get("id"), prefilled.id, "the URL carries the elicitation id");
+  assert.equal(target.searchParams.get("target"), new URL(urls.demo).origin, "the URL names the app's origin");
+
+  const i = await callCount();
+  const popupsBefore = popups.length;
+  await page.click("#run");
+  await waitFor(() => !!document.querySelector("dialog.mcp-dialog[open] .mcp-dialog-url"), undefined, { what: "the consent dialog" });
+  const dialogText = await run(() => document.querySelector("dialog.mcp-dialog[open]").textContent);
+  assert.ok(dialogText.includes(prefilled.url) || dialogText.includes(target.host), `the dialog does not show the URL: ${dialogText}`);
+  const card = await waitFor(() => [...document.querySelectorAll("#timeline .card.elicitation")].at(-1)?.textContent, undefined, { what: "the URL elicitation card" });
+  assert.match(card, /asks you to open 127\.0\.0\.1/);
+  await sleep(300);
+  assert.equal(popups.length, popupsBefore, "a window opened before the user consented");
+  assert.equal((await callState(i)).state, "running", "the call settled before consent");
+
+  const popupPromise = page.waitForEvent("popup", { timeout: 10000 });
+  await page.screenshot({ path: path.join(ARTIFACTS, "demo-consent.png") });
+  await page.click("dialog.mcp-dialog[open] button.mcp-dialog-primary"); // "Open"
+  const popup = await popupPromise;
+  assert.equal(popup.url(), prefilled.url);
+  await waitFor(() => /popup opened/.test([...document.querySelectorAll("#timeline .card.elicitation")].at(-1).textContent), undefined, { what: "the 'popup opened' step" });
+
+  // On the completion site: the user authorizes; the page posts the completion to the app.
+  await popup.waitForSelector("#authorize", { timeout: 10000 });
+  await popup.click("#authorize");
+  await popup.waitForEvent("close", { timeout: 10000 });
+
+  const steps = await waitFor(() => {
+    const li = [...document.querySelectorAll("#timeline .card.elicitation")].at(-1);
+    const s = [...li.querySelectorAll(".steps li")].map((x) => x.textContent);
+    return s.some((t) => /completed via message/.test(t)) && s;
+  }, undefined, { what: "the 'completed via message' step" });
+  assert.ok(steps.some((t) => /waiting for your consent/.test(t)), JSON.stringify(steps));
+  assert.ok(steps.some((t) => /popup opened/.test(t)), JSON.stringify(steps));
+  const call = await waitCall(i);
+  assert.equal(call.state, "done", call.text);
+  assert.match(call.text, /User completed the URL elicitation flow/);
+  assert.ok(call.text.includes(prefilled.id), `the result does not name elicitation ${prefilled.id}: ${call.text}`);
+  await waitFor(() => !document.querySelector("dialog.mcp-dialog"), undefined, { what: "the dialog to close" });
+  assert.ok(await run((i) => !!document.querySelectorAll("#timeline li.entry.call")[i].querySelector(".card.elicitation"), i),
+    "the elicitation card is not shown inside the call it belongs to");
+  assert.deepEqual(page.pageErrors, [], "page errors");
+
+  await run((i) => document.querySelectorAll("#timeline li.entry.call")[i].scrollIntoView({ block: "end" }), i);
+  await sleep(100);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, "demo.png") });
+});
+
+test("SIGTERM to serve.mjs stops the MCP server it started", T, async () => {
+  const port = Number(new URL(urls.mcp).port);
+  process.kill(serve.pid, "SIGTERM"); // serve.mjs only, not its process group
+  await waitForExit(serve, 8000);
+  const refused = await new Promise((resolve) => {
+    const s = net.connect(port, "127.0.0.1");
+    s.once("connect", () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once("error", () => resolve(true));
+  });
+  assert.ok(refused, `server-everything still listens on ${port} after serve.mjs stopped`);
+});
+
+async function waitForExit(proc, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!proc.exited()) {
+    if (Date.now() > deadline) throw new Error(`serve.mjs did not exit within ${timeoutMs} ms after SIGTERM`);
+    await sleep(50);
+  }
+  // server-everything may take a moment to close its socket after serve.mjs exits.
+  await sleep(300);
+}
