@@ -84,7 +84,7 @@ export function contentBlock(block, actions = {}) {
     case "resource_link":
       return h("div", { className: "block resource-link" },
         h("div", { className: "resource-head" },
-          h("span", { className: "icon", "aria-hidden": "true" }, "🔗"),
+          h("span", { className: "badge" }, "link"),
           h("strong", {}, String(block.title ?? block.name ?? "resource")),
           h("code", { className: "uri" }, String(block.uri ?? "")),
           block.mimeType ? h("span", { className: "mime" }, String(block.mimeType)) : null),

@@ -248,6 +248,7 @@ function selectTool(tool, { keepForm = false } = {}) {
   $("tool-title").textContent = tool.title ?? tool.annotations?.title ?? tool.name;
   $("tool-name").textContent = tool.name;
   $("tool-description").textContent = tool.description ?? "";
+  $("tool-description").title = tool.description ?? ""; // clamped to two lines; all of it on hover
   const a = tool.annotations ?? {};
   const hints = [a.readOnlyHint && "read-only", a.destructiveHint && "destructive", a.openWorldHint && "open world"].filter(Boolean);
   $("tool-hints").replaceChildren(...hints.map((x) => h("span", { className: `chip ${x === "destructive" ? "warn" : ""}` }, x)));
@@ -303,7 +304,7 @@ function callEntry(tool, args, onCancel) {
   const li = timeline.add("call",
     h("div", { className: "bubble request" },
       h("p", { className: "who" }, "You called ", h("strong", {}, tool.title ?? tool.name), " ", h("code", {}, tool.name)),
-      hasArgs ? h("pre", { className: "args" }, pretty(args)) : h("p", { className: "muted" }, "no arguments")),
+      hasArgs ? argsList(args) : h("p", { className: "muted" }, "no arguments")),
     reply);
   li.dataset.tool = tool.name;
   li.dataset.state = "running";
@@ -354,6 +355,12 @@ function callEntry(tool, args, onCancel) {
       settle("cancelled", "Cancelled");
     },
   };
+}
+
+// The arguments as "name  value" rows: strings as they are, anything else as compact JSON.
+function argsList(args) {
+  return h("dl", { className: "args" }, Object.entries(args).map(([k, v]) =>
+    h("div", {}, h("dt", {}, k), h("dd", {}, typeof v === "string" ? v : JSON.stringify(v)))));
 }
 
 async function readResource(uri) {

@@ -84,7 +84,7 @@ export class Timeline {
   /** A card (see `card()`) as a timeline entry of its own. */
   card(kind, badge, title, ...body) {
     const c = card(kind, badge, title, ...body);
-    this.add(`card ${kind}`, c);
+    this.add("cardbox", c);
     c.step = stepper(this, c.querySelector(".steps"));
     return c;
   }

@@ -18,6 +18,7 @@ use crate::core::modern;
 use crate::core::negotiate::Requested;
 use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptions};
 use crate::web::json::stringify;
+use crate::web::timer::now_ms;
 use crate::web::fetch::Fetcher;
 
 const DEFAULT_TIMEOUT_MS: u32 = 60_000;
@@ -43,7 +44,30 @@ struct Subscriptions {
     uris: Vec<String>,
 }
 
+/// Cached list results: (method and params, expiry, JSON text).
+#[derive(Default)]
+struct ListCache(RefCell<Vec<(String, f64, String)>>);
+
+impl ListCache {
+    fn get(&self, key: &str, now: f64) -> Option<String> {
+        let mut entries = self.0.borrow_mut();
+        entries.retain(|(_, expires, _)| *expires > now);
+        entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v.clone())
+    }
+
+    fn put(&self, key: String, expires: f64, value: String) {
+        let mut entries = self.0.borrow_mut();
+        entries.retain(|(k, _, _)| *k != key);
+        entries.push((key, expires, value));
+    }
+
+    fn drop_method(&self, method: &str) {
+        self.0.borrow_mut().retain(|(k, _, _)| k.split(' ').next() != Some(method));
+    }
+}
+
 struct Inner {
+    cache: bool,
     subscriptions: RefCell<Subscriptions>,
     /// Modern era: the `x-mcp-header` parameters of each listed tool.
     tool_headers: RefCell<Vec<(String, Vec<modern::HeaderParam>)>>,
@@ -72,6 +96,7 @@ impl McpClient {
         let opts = Options::parse(&url, &options)?;
         let host = Rc::new(JsHost {
             events: EventTarget::new().map_err(|_| invalid_argument("EventTarget is not available"))?,
+            list_cache: ListCache::default(),
             elicitations: opts.elicitations.clone(),
             on_sampling: opts.on_sampling.clone(),
             roots: opts.roots.clone(),
@@ -95,6 +120,7 @@ impl McpClient {
         let inner = Inner {
             tool_headers: RefCell::default(),
             subscriptions: RefCell::default(),
+            cache: opts.cache,
             protocol_version: conn.protocol_version().unwrap_or_default(),
             conn,
             host,
@@ -169,7 +195,7 @@ impl McpClient {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let opts = inner.request_options(&options)?;
-            let page = inner.conn.request("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
+            let page = inner.list("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
             inner.check_tools(&page).map_err(|e| to_js(&e))?;
             Ok(page)
         })
@@ -189,7 +215,7 @@ impl McpClient {
                     None => JsValue::UNDEFINED,
                 };
                 let opts = inner.request_options(&options)?;
-                let result = inner.conn.request("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
+                let result = inner.list("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
                 let page = result;
                 inner.check_tools(&page).map_err(|e| to_js(&e))?;
                 let tools = Reflect::get(&page, &"tools".into()).unwrap_or(JsValue::UNDEFINED);
@@ -262,7 +288,7 @@ impl McpClient {
         options: Option<RequestOptionsArg>,
     ) -> Promise {
         let options = arg(options);
-        self.call("resources/list".into(), optional(arg(params)), &options)
+        self.call_list("resources/list", optional(arg(params)).unwrap_or(JsValue::UNDEFINED), &options)
     }
 
     #[wasm_bindgen(js_name = listResourceTemplates, unchecked_return_type = "Promise<ListResourceTemplatesResult>")]
@@ -272,7 +298,7 @@ impl McpClient {
         options: Option<RequestOptionsArg>,
     ) -> Promise {
         let options = arg(options);
-        self.call("resources/templates/list".into(), optional(arg(params)), &options)
+        self.call_list("resources/templates/list", optional(arg(params)).unwrap_or(JsValue::UNDEFINED), &options)
     }
 
     #[wasm_bindgen(js_name = readResource, unchecked_return_type = "Promise<ReadResourceResult>")]
@@ -312,7 +338,7 @@ impl McpClient {
         options: Option<RequestOptionsArg>,
     ) -> Promise {
         let options = arg(options);
-        self.call("prompts/list".into(), optional(arg(params)), &options)
+        self.call_list("prompts/list", optional(arg(params)).unwrap_or(JsValue::UNDEFINED), &options)
     }
 
     #[wasm_bindgen(js_name = getPrompt, unchecked_return_type = "Promise<GetPromptResult>")]
@@ -411,6 +437,13 @@ impl McpClient {
         future_to_promise(async move {
             inner.conn.request(&method, params.unwrap_or(JsValue::UNDEFINED), opts?).await.map_err(|e| to_js(&e))
         })
+    }
+
+    /// A list request, answered from the cache while the server's `ttlMs` allows.
+    fn call_list(&self, method: &'static str, params: JsValue, options: &JsValue) -> Promise {
+        let inner = self.inner.clone();
+        let opts = inner.request_options(options);
+        future_to_promise(async move { inner.list(method, params, opts?).await.map_err(|e| to_js(&e)) })
     }
 
     /// A request that may need input from the user (the modern era's `input_required`).
@@ -548,12 +581,34 @@ impl Inner {
         Ok(())
     }
 
+    /// List results of the modern era carry `ttlMs` / `cacheScope`: within the ttl the same
+    /// request is answered from this client's cache (a fresh copy each time). The cache is
+    /// per client, so `private` entries never cross credentials; `cache: false` disables it;
+    /// a list-changed notification drops that list's entries.
+    async fn list(&self, method: &str, params: JsValue, opts: RequestOptions) -> Result<JsValue, Error> {
+        let use_cache = self.cache && self.conn.is_modern();
+        let key = format!("{method} {}", if params.is_undefined() { String::new() } else { stringify(&params)? });
+        if use_cache {
+            if let Some(text) = self.host.list_cache.get(&key, now_ms()) {
+                return js_sys::JSON::parse(&text).map_err(|_| Error::Parse("a cached list".into()));
+            }
+        }
+        let result = self.conn.request(method, params, opts).await?;
+        if use_cache {
+            if let Some(ttl) = get(&result, "ttlMs").as_f64().filter(|t| *t > 0.0) {
+                self.host.list_cache.put(key, now_ms() + ttl, stringify(&result)?);
+            }
+        }
+        Ok(result)
+    }
+
     async fn relist_tools(&self) -> Result<(), Error> {
+        self.host.list_cache.drop_method("tools/list");
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_PAGES {
             let params = cursor.as_ref().map(|c| object(&[("cursor", c.into())])).unwrap_or(JsValue::UNDEFINED);
             let opts = RequestOptions { timeout_ms: self.timeout_ms, ..Default::default() };
-            let page = self.conn.request("tools/list", params, opts).await?;
+            let page = self.list("tools/list", params, opts).await?;
             self.check_tools(&page)?;
             match get(&page, "nextCursor").as_string() {
                 Some(c) if !c.is_empty() => cursor = Some(c),
@@ -727,6 +782,7 @@ impl Options {
 /// Bridges connection events and server requests to the app's callbacks and listeners.
 struct JsHost {
     events: EventTarget,
+    list_cache: ListCache,
     elicitations: Rc<Elicitations>,
     on_sampling: Option<Function>,
     roots: Option<JsValue>,
@@ -750,6 +806,15 @@ fn emit(events: &EventTarget, kind: &str, detail: &JsValue) {
 
 impl Host for JsHost {
     fn notification(&self, method: &str, params: JsValue) {
+        match method {
+            "notifications/tools/list_changed" => self.list_cache.drop_method("tools/list"),
+            "notifications/prompts/list_changed" => self.list_cache.drop_method("prompts/list"),
+            "notifications/resources/list_changed" => {
+                self.list_cache.drop_method("resources/list");
+                self.list_cache.drop_method("resources/templates/list");
+            }
+            _ => {}
+        }
         let kind = match method {
             "notifications/tools/list_changed" => "toolslistchanged",
             "notifications/prompts/list_changed" => "promptslistchanged",

@@ -45,7 +45,7 @@ before(async () => {
   assert.ok(urls.mcp && urls.completion && urls.demo, `serve.mjs printed:\n${out}`);
 
   browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   context.on("page", (p) => popups.push(p));
   page = await context.newPage();
   popups.length = 0;
@@ -280,6 +280,10 @@ test("URL elicitation: consent dialog, Open, the popup on another origin complet
   await sleep(100);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, "demo.png") });
+  if (process.env.DEMO_SHOTS) {
+    await page.locator("#timeline li.entry.call").nth(i).screenshot({ path: path.join(ARTIFACTS, "demo-url-call.png") });
+    await page.screenshot({ path: path.join(ARTIFACTS, "demo-full.png"), fullPage: true });
+  }
 });
 
 test("SIGTERM to serve.mjs stops the MCP server it started", T, async () => {

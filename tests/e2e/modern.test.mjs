@@ -240,6 +240,22 @@ describe("modern server (SDK v2, modern only): connect", () => {
     assert.equal(again.length, 0, `server/discover asked again within its ttlMs: ${brief(again)}`);
   });
 
+  test("list results are cached for their ttlMs (prompts/list: 300000, private); cache: false asks every time", T, async (t) => {
+    const s = await openPage(t);
+    await s.connect("a", modernSrv.url);
+    await s.connect("nocache", modernSrv.url, { cache: false });
+    const m = modernSrv.stats.mark();
+    const first = await s.ok("a", "listPrompts");
+    const second = await s.ok("a", "listPrompts");
+    assert.deepEqual(second, first, "the cached answer differs from the first");
+    assert.ok(Array.isArray(second.prompts) && second.prompts.length > 0);
+    assert.equal(rpcSince(modernSrv, m, "prompts/list").length, 1, "prompts/list was asked again within its ttlMs");
+    const m2 = modernSrv.stats.mark();
+    await s.ok("nocache", "listPrompts");
+    await s.ok("nocache", "listPrompts");
+    assert.equal(rpcSince(modernSrv, m2, "prompts/list").length, 2, "cache: false still answered from a cache");
+  });
+
   test("pinned 2026-07-28: no era probing beyond discover, works", T, async (t) => {
     const s = await openPage(t);
     const m = modernSrv.stats.mark();
