@@ -14,8 +14,11 @@ install:
 
 # The npm package: wasm-pack (release, --target web), then binaryen's wasm-opt -Oz, which
 # wasm-pack cannot download here. Tests run on this optimised module because it is what ships.
+# Panic locations embed source paths: remap them so no machine path ships in the module.
+PKG_RUSTFLAGS := --remap-path-prefix=$(HOME)/.cargo/registry/src/= --remap-path-prefix=$(CURDIR)/=
+
 pkg: install
-	wasm-pack build --release --target web --out-dir pkg
+	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --out-dir pkg
 	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals $(PKG_WASM) -o $(PKG_WASM)
 	rm -f pkg/.gitignore
 	node scripts/package-json.mjs

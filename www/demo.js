@@ -377,6 +377,15 @@ async function readResource(uri) {
 
 // ---- 4. elicitation -------------------------------------------------------------------------------
 
+// How open() learnt that the flow ended (UrlElicitationOutcome.via).
+const VIA = {
+  message: " (the page posted mcp:elicitation-complete to this window)",
+  broadcast: " (BroadcastChannel, from a page of this origin)",
+  notification: " (the server's notifications/elicitation/complete)",
+  manual: " (you said so)",
+  closed: " (the window was closed)",
+};
+
 // The server asks the user for something while a request runs. Form mode: answer with the
 // dialog's result. URL mode: the user must consent before anything is opened; the dialog's Open
 // button calls req.open() inside its click (so the popup is not blocked), and the library
@@ -410,7 +419,7 @@ async function onElicitation(req) {
       const opening = req.open();
       let blocked = false;
       opening.then(
-        (outcome) => card.step(outcome.status === "done" ? `completed via ${outcome.via}` : `ended as ${outcome.status} (via ${outcome.via})`, outcome.status === "done" ? "ok" : "warn"),
+        (outcome) => card.step(`${outcome.status === "done" ? "completed" : "cancelled"} via ${outcome.via}${VIA[outcome.via] ?? ""}`, outcome.status === "done" ? "ok" : "warn"),
         (e) => {
           if (e.code === POPUP_BLOCKED) {
             blocked = true;

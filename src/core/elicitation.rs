@@ -72,7 +72,7 @@ pub fn check_url(facts: &UrlFacts) -> Result<HostView, Error> {
     let http = facts.protocol.eq_ignore_ascii_case("http:");
     if !https && !http {
         return refuse(format!(
-            "the scheme {:?} is not allowed; only https: (or http: on localhost) is",
+            "the scheme \"{}\" is not allowed; only https: (or http: on localhost) is",
             facts.protocol
         ));
     }
@@ -80,18 +80,18 @@ pub fn check_url(facts: &UrlFacts) -> Result<HostView, Error> {
         return refuse("the URL has no host".into());
     }
     if host.chars().any(|c| c.is_control() || c.is_whitespace() || "/\\@?#".contains(c)) {
-        return refuse(format!("the host {host:?} is malformed"));
+        return refuse(format!("the host \"{host}\" is malformed"));
     }
     let ipv6 = host.len() > 2 && host.starts_with('[') && host.ends_with(']');
     let literal = |c: char| c.is_ascii_hexdigit() || c == ':' || c == '.';
     if (ipv6 && !host[1..host.len() - 1].chars().all(literal)) || (!ipv6 && host.contains(['[', ']', ':'])) {
-        return refuse(format!("the host {host:?} is malformed"));
+        return refuse(format!("the host \"{host}\" is malformed"));
     }
     let ipv4 = is_ipv4(&host);
     let loopback = host == "localhost" || host == "[::1]" || (ipv4 && host.starts_with("127."));
     if http && !loopback {
         return refuse(format!(
-            "http: is only allowed for localhost, 127.0.0.1 and [::1], not for {host:?}; use https:"
+            "http: is only allowed for localhost, 127.0.0.1 and [::1], not for \"{host}\"; use https:"
         ));
     }
     if facts.has_credentials {
@@ -111,7 +111,7 @@ pub fn check_url(facts: &UrlFacts) -> Result<HostView, Error> {
                     puny = true;
                     match punycode_decode(code).filter(|s| plausible_label(s)) {
                         Some(s) => s,
-                        None => return refuse(format!("the host label {label:?} is not valid punycode")),
+                        None => return refuse(format!("the host label \"{label}\" is not valid punycode")),
                     }
                 }
                 None => label.to_owned(),

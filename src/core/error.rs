@@ -138,7 +138,7 @@ impl fmt::Display for Error {
                 InvalidMessage::SseFraming(s) => write!(f, "the server's event stream is malformed: {s}"),
                 InvalidMessage::StreamEnded => f.write_str("the server closed the stream before sending the response"),
                 InvalidMessage::Result { method, reason } => write!(f, "invalid result for {method}: {reason}"),
-                InvalidMessage::ContentType(t) => write!(f, "the server answered with content type {t:?}; expected application/json or text/event-stream"),
+                InvalidMessage::ContentType(t) => write!(f, "the server answered with content type \"{t}\"; expected application/json or text/event-stream"),
             },
             Error::HttpStatus { status, body } => {
                 write!(f, "the server answered HTTP {status}")?;
@@ -154,7 +154,7 @@ impl fmt::Display for Error {
             ),
             Error::UnsupportedProtocolVersion { offered, received } => write!(
                 f,
-                "the server chose protocol version {received:?}, which this client does not speak (it supports {})",
+                "the server chose protocol version \"{received}\", which this client does not speak (it supports {})",
                 offered.join(", ")
             ),
             Error::MessageTooLarge { limit } => write!(f, "a message from the server exceeds the limit of {limit} bytes"),

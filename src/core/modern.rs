@@ -98,7 +98,7 @@ pub fn header_params(input_schema: &Val) -> Result<Vec<HeaderParam>, String> {
     collect(input_schema, &mut Vec::new(), true, &mut out)?;
     for (i, a) in out.iter().enumerate() {
         if out[..i].iter().any(|b| b.name.eq_ignore_ascii_case(&a.name)) {
-            return Err(format!("{ANNOTATION} {:?} is declared twice", a.name));
+            return Err(format!("{ANNOTATION} \"{}\" is declared twice", a.name));
         }
     }
     Ok(out)
@@ -113,17 +113,20 @@ fn collect(schema: &Val, path: &mut Vec<String>, reachable: bool, out: &mut Vec<
                 if key == ANNOTATION {
                     let where_ = path.join(".");
                     if !reachable || path.is_empty() {
-                        return Err(format!("{ANNOTATION} at {where_:?} is not reachable through properties alone"));
+                        return Err(format!("{ANNOTATION} at \"{where_}\" is not reachable through properties alone"));
                     }
                     let Val::Str(name) = value else {
-                        return Err(format!("{ANNOTATION} at {where_:?} is not a string"));
+                        return Err(format!("{ANNOTATION} at \"{where_}\" is not a string"));
                     };
                     if name.is_empty() || !name.bytes().all(is_tchar) {
-                        return Err(format!("{ANNOTATION} {name:?} is not a valid header name token"));
+                        return Err(format!("{ANNOTATION} \"{name}\" is not a valid header name token"));
                     }
                     match schema.get("type").and_then(Val::as_str) {
                         Some("string" | "integer" | "boolean") => {}
-                        other => return Err(format!("{ANNOTATION} {name:?} is on a parameter of type {other:?}; only string, integer and boolean are allowed")),
+                        other => {
+                            let other = other.unwrap_or("(none)");
+                            return Err(format!("{ANNOTATION} \"{name}\" is on a parameter of type {other}; only string, integer and boolean are allowed"));
+                        }
                     }
                     out.push(HeaderParam { name: name.clone(), path: path.clone() });
                 } else if key == "properties" {
@@ -194,7 +197,7 @@ pub fn result_type(method: &str, value: Option<&str>) -> Result<ResultType, Erro
         Some("input_required") => Ok(ResultType::InputRequired),
         Some(other) => Err(Error::InvalidMessage(InvalidMessage::Result {
             method: method.into(),
-            reason: format!("unknown resultType {other:?}"),
+            reason: format!("unknown resultType \"{other}\""),
         })),
     }
 }

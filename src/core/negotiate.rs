@@ -32,7 +32,7 @@ impl Requested {
             None | Some("auto") => Ok(Requested::Auto),
             Some(v) if SUPPORTED.contains(&v) || v == super::modern::VERSION => Ok(Requested::Pinned(v.to_owned())),
             Some(v) => Err(Error::InvalidArgument(format!(
-                "protocolVersion {v:?} is not supported; use \"auto\", {:?} or one of {}",
+                "protocolVersion \"{v}\" is not supported; use \"auto\", \"{}\" or one of {}",
                 super::modern::VERSION,
                 SUPPORTED.join(", ")
             ))),

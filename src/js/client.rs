@@ -537,7 +537,7 @@ impl Inner {
                 match method.as_str() {
                     "elicitation/create" | "sampling/createMessage" | "roots/list" => {}
                     other => {
-                        return Err(invalid_result("input_required", &format!("unknown input request method {other:?}")));
+                        return Err(invalid_result("input_required", &format!("unknown input request method \"{other}\"")));
                     }
                 }
                 Host::request(&*self.host, method, params).await.map_err(Error::Rpc)?
@@ -571,7 +571,7 @@ impl Inner {
                     kept.push(&tool);
                 }
                 Err(reason) => {
-                    let data = format!("dropped tool {name:?}: {reason}");
+                    let data = format!("dropped tool \"{name}\": {reason}");
                     let detail = object(&[("level", "warning".into()), ("logger", "mcp-web-client".into()), ("data", data.into())]);
                     emit(&self.host.events, "log", &detail);
                 }
@@ -670,7 +670,7 @@ impl Options {
     fn parse(url: &str, options: &JsValue) -> Result<Options, JsValue> {
         let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
         if !scheme_ok || web_sys::Url::new(url).is_err() {
-            return Err(invalid_argument(format!("the server URL must be an absolute http(s) URL, got {url:?}")));
+            return Err(invalid_argument(format!("the server URL must be an absolute http(s) URL, got \"{url}\"")));
         }
         let o = if options.is_undefined() || options.is_null() { Object::new().into() } else { options.clone() };
         let func = |name: &str| -> Result<Option<Function>, JsValue> {
@@ -715,7 +715,7 @@ impl Options {
             (Some(f), _) => Some(f),
             (None, Some("dialog")) => Some(super::dialog::handler()),
             (None, None) => None,
-            (None, Some(other)) => return Err(invalid_argument(format!("elicitationUi {other:?} is not known; use \"dialog\""))),
+            (None, Some(other)) => return Err(invalid_argument(format!("elicitationUi \"{other}\" is not known; use \"dialog\""))),
         };
         let url_mode = match get(&o, "elicitationModes") {
             v if v.is_undefined() => true,
@@ -866,7 +866,7 @@ impl Host for JsHost {
                             });
                         }
                         _ => {
-                            let error = RpcError { code: codes::INVALID_PARAMS, message: format!("elicitation mode {mode:?} is not supported by this client"), data: None };
+                            let error = RpcError { code: codes::INVALID_PARAMS, message: format!("elicitation mode \"{mode}\" is not supported by this client"), data: None };
                             return Box::pin(async move { Err(error) });
                         }
                     }

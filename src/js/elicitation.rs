@@ -125,7 +125,7 @@ impl Elicitations {
     /// user's consent still to come. Refused URLs never reach the app.
     fn start(self: &Rc<Self>, server: &JsValue, message: &str, url: &str, id: Option<String>) -> Result<Rc<UrlElicitation>, Error> {
         let handler = self.settings.handler.clone().ok_or_else(|| Error::InvalidElicitationUrl("no handler".into()))?;
-        let parsed = web_sys::Url::new(url).map_err(|_| Error::InvalidElicitationUrl(format!("{url:?} is not a URL")))?;
+        let parsed = web_sys::Url::new(url).map_err(|_| Error::InvalidElicitationUrl(format!("\"{url}\" is not a URL")))?;
         let protocol = parsed.protocol();
         let hostname = parsed.hostname();
         let facts = UrlFacts {

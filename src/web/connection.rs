@@ -849,7 +849,7 @@ impl Connection {
             }
         };
         let endpoint = web_sys::Url::new_with_base(endpoint.trim(), &self.config.url)
-            .map_err(|_| Error::InvalidMessage(InvalidMessage::Shape(format!("invalid endpoint {endpoint:?}"))))?;
+            .map_err(|_| Error::InvalidMessage(InvalidMessage::Shape(format!("invalid endpoint \"{endpoint}\""))))?;
         let base = web_sys::Url::new(&self.config.url).map_err(|_| Error::InvalidArgument("invalid server URL".into()))?;
         // Messages may only go back to the server we connected to.
         if endpoint.origin() != base.origin() {

@@ -143,6 +143,21 @@ test("the page loads, the popup blocker is on, Connect shows the server", T, asy
   });
   assert.deepEqual(noGesture, { active: false, opened: false }, "window.open without a click was not blocked: the popup test would prove nothing");
 
+  // An unreachable server first: the error is shown with its code.
+  const closedPort = await new Promise((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+  await page.fill("#server-url", `http://127.0.0.1:${closedPort}/mcp`);
+  await page.click("#connect");
+  const error = await waitFor(() => [...document.querySelectorAll("#timeline li.entry.error")].at(-1)?.textContent, undefined, { what: "the connect error" });
+  assert.match(error, /Could not connect/);
+  assert.match(error, /-33002/, "the error shows the library's code");
+  assert.equal(await run(() => document.getElementById("server-info").hidden), true);
+
+  await page.fill("#server-url", urls.mcp);
   await page.click("#connect");
   const info = await waitFor(() => {
     const box = document.getElementById("server-info");
@@ -283,6 +298,68 @@ test("URL elicitation: consent dialog, Open, the popup on another origin complet
   if (process.env.DEMO_SHOTS) {
     await page.locator("#timeline li.entry.call").nth(i).screenshot({ path: path.join(ARTIFACTS, "demo-url-call.png") });
     await page.screenshot({ path: path.join(ARTIFACTS, "demo-full.png"), fullPage: true });
+  }
+});
+
+test("URL elicitation, error path (-32042): the prerequisite, \"I've completed it\", the library retries, the retry's elicitation completes", T, async () => {
+  // The prerequisite URL is server-everything's hard-coded https://modelcontextprotocol.io: answered
+  // here by a route, so nothing leaves the machine.
+  const routed = [];
+  await context.route("https://modelcontextprotocol.io/**", (r) => {
+    routed.push(r.request().url());
+    return r.fulfill({ contentType: "text/html", body: "<!doctype html><title>prerequisite</title><h1>The prerequisite page (routed by the test)</h1>" });
+  });
+  try {
+    await page.click('#tools button[data-tool="trigger-url-elicitation"]');
+    const prefilled = await waitFor(() => document.querySelector('#tool-fields [name="url"]')?.value, undefined, { what: "the pre-filled form" });
+    await page.click('#tool-fields [name="errorPath"]');
+    assert.equal(await run(() => document.querySelector('#tool-fields [name="errorPath"]').checked), true);
+    const i = await callCount();
+    await page.click("#run");
+    await waitFor(() => !!document.querySelector("dialog.mcp-dialog[open] .mcp-dialog-url"), undefined, { what: "the prerequisite's consent dialog" });
+    const first = await waitFor((i) => document.querySelectorAll("#timeline li.entry.call")[i]?.querySelector(".card.elicitation")?.textContent, i, { what: "the prerequisite card" });
+    assert.match(first, /asks you to open modelcontextprotocol\.io/);
+    assert.deepEqual(routed, [], "the prerequisite URL was requested before consent");
+
+    const popupPromise = page.waitForEvent("popup", { timeout: 10000 });
+    await page.click("dialog.mcp-dialog[open] button.mcp-dialog-primary"); // Open
+    const popup1 = await popupPromise;
+    assert.equal(popup1.url(), "https://modelcontextprotocol.io/");
+    // That page cannot report back: the user says they are done.
+    await waitFor(() => /completed/i.test(document.querySelector("dialog.mcp-dialog[open] button.mcp-dialog-primary")?.textContent ?? ""), undefined, { what: "the \"I've completed it\" button" });
+    await page.click("dialog.mcp-dialog[open] button.mcp-dialog-primary");
+    await popup1.close();
+
+    // The library retries tools/call; server-everything then asks for the pre-filled URL.
+    await waitFor((i) => {
+      const cards = document.querySelectorAll("#timeline li.entry.call")[i].querySelectorAll(".card.elicitation");
+      return cards.length === 2 && /retrying the call/.test(cards[0].textContent) && !!document.querySelector("dialog.mcp-dialog[open] .mcp-dialog-url");
+    }, i, { what: "the retry and its elicitation" });
+    assert.equal((await callState(i)).state, "running");
+    const popupPromise2 = page.waitForEvent("popup", { timeout: 10000 });
+    await page.click("dialog.mcp-dialog[open] button.mcp-dialog-primary"); // Open
+    const popup2 = await popupPromise2;
+    assert.equal(popup2.url(), prefilled);
+    await popup2.waitForSelector("#authorize", { timeout: 10000 });
+    await popup2.click("#authorize");
+    await popup2.waitForEvent("close", { timeout: 10000 });
+
+    const call = await waitCall(i);
+    assert.equal(call.state, "done", call.text);
+    assert.match(call.text, /User completed the URL elicitation flow/);
+    const steps = await waitFor((i) => {
+      const cards = [...document.querySelectorAll("#timeline li.entry.call")[i].querySelectorAll(".card.elicitation")];
+      const s = cards.map((c) => [...c.querySelectorAll(".steps li")].map((x) => x.textContent));
+      return s[1]?.some((t) => /completed via message/.test(t)) && s;
+    }, i, { what: "the retry's elicitation to complete via message" });
+    assert.ok(steps[0].some((t) => /completed via manual/.test(t)), JSON.stringify(steps[0]));
+    assert.ok(steps[0].some((t) => /retrying the call/.test(t)), JSON.stringify(steps[0]));
+    assert.deepEqual(routed, ["https://modelcontextprotocol.io/"]);
+    assert.deepEqual(page.pageErrors, [], "page errors");
+    await run((i) => document.querySelectorAll("#timeline li.entry.call")[i].scrollIntoView({ block: "end" }), i);
+    await page.screenshot({ path: path.join(ARTIFACTS, "demo-retry.png") });
+  } finally {
+    await context.unroute("https://modelcontextprotocol.io/**");
   }
 });
 
