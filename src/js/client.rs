@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
 
-use super::elicitation::{to_val, Elicitations, Settings};
+use super::elicitation::{to_val, Delivery, Elicitations, Settings};
 use super::value::{get, object};
 use super::error::{invalid_argument, to_js};
 use crate::core::error::{codes as lib_codes, Error};
@@ -275,7 +275,7 @@ impl McpClient {
                 }
                 let server = inner.server_info.clone();
                 for item in list.iter() {
-                    elicitations.satisfy(&server, &item, opts.signal.as_ref()).await.map_err(|e| to_js(&e))?;
+                    elicitations.satisfy(&server, &item, opts.signal.as_ref(), Delivery::UrlRequiredError).await.map_err(|e| to_js(&e))?;
                 }
             }
         })
@@ -528,7 +528,7 @@ impl Inner {
             let answer = if method == "elicitation/create" && get(&params, "mode").as_string().as_deref() == Some("url") {
                 // URL mode: the user consents, the popup completes, then the retry tells the
                 // server (this era has no completion notification).
-                match self.host.elicitations.satisfy(&self.server_info, &params, signal).await {
+                match self.host.elicitations.satisfy(&self.server_info, &params, signal, Delivery::InputRequired).await {
                     Ok(()) => r#"{"action":"accept"}"#.to_owned(),
                     Err(Error::ElicitationDeclined { action }) => format!(r#"{{"action":"{action}"}}"#),
                     Err(e) => return Err(e),

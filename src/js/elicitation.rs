@@ -40,6 +40,27 @@ impl Consent {
     }
 }
 
+/// How a URL elicitation reached the client, for UIs that explain what happens next.
+#[derive(Debug, Clone, Copy)]
+pub enum Delivery {
+    /// `elicitation/create`: accepting answers the server, which then continues.
+    Request,
+    /// A `-32042` error: the library retries the call once the user completes.
+    UrlRequiredError,
+    /// A modern `input_required` result: the library retries with the response.
+    InputRequired,
+}
+
+impl Delivery {
+    fn as_str(self) -> &'static str {
+        match self {
+            Delivery::Request => "request",
+            Delivery::UrlRequiredError => "url-required-error",
+            Delivery::InputRequired => "input-required",
+        }
+    }
+}
+
 /// Elicitation settings from the connect options.
 pub struct Settings {
     pub handler: Option<Function>,
@@ -123,7 +144,7 @@ impl Elicitations {
 
     /// Admits and checks a URL elicitation, hands it to the app, and returns it with the
     /// user's consent still to come. Refused URLs never reach the app.
-    fn start(self: &Rc<Self>, server: &JsValue, message: &str, url: &str, id: Option<String>) -> Result<Rc<UrlElicitation>, Error> {
+    fn start(self: &Rc<Self>, server: &JsValue, message: &str, url: &str, id: Option<String>, delivery: Delivery) -> Result<Rc<UrlElicitation>, Error> {
         let handler = self.settings.handler.clone().ok_or_else(|| Error::InvalidElicitationUrl("no handler".into()))?;
         let parsed = web_sys::Url::new(url).map_err(|_| Error::InvalidElicitationUrl(format!("\"{url}\" is not a URL")))?;
         let protocol = parsed.protocol();
@@ -188,6 +209,7 @@ impl Elicitations {
             set(&req, "elicitationId", &id.into());
         }
         set(&req, "signal", &e.settled_signal.signal());
+        set(&req, "delivery", &delivery.as_str().into());
         let el = e.clone();
         set(&req, "open", &Closure::<dyn FnMut() -> Promise>::new(move || el.open()).into_js_value());
         for (name, consent, status) in [
@@ -230,19 +252,25 @@ impl Elicitations {
     /// and the popup opened; completion is then the server's business (and the UI's).
     pub async fn answer_request(self: &Rc<Self>, server: &JsValue, params: &JsValue) -> Result<String, Error> {
         let (message, url, id) = url_fields(params)?;
-        let e = self.start(server, &message, &url, id)?;
+        let e = self.start(server, &message, &url, id, Delivery::Request)?;
         let consent = e.consent.wait().await;
         Ok(format!(r#"{{"action":"{}"}}"#, consent.action()))
     }
 
     /// Satisfies one elicitation of a `-32042` error (or an MRTR URL request): returns once
     /// the user completed it. Aborting `signal` (the call's) ends it at once.
-    pub async fn satisfy(self: &Rc<Self>, server: &JsValue, elicitation: &JsValue, signal: Option<&web_sys::AbortSignal>) -> Result<(), Error> {
+    pub async fn satisfy(
+        self: &Rc<Self>,
+        server: &JsValue,
+        elicitation: &JsValue,
+        signal: Option<&web_sys::AbortSignal>,
+        delivery: Delivery,
+    ) -> Result<(), Error> {
         let (message, url, id) = url_fields(elicitation)?;
         if let Some(s) = signal.filter(|s| s.aborted()) {
             return Err(Error::Cancelled { reason: crate::web::fetch::describe(&s.reason()) });
         }
-        let e = self.start(server, &message, &url, id)?;
+        let e = self.start(server, &message, &url, id, delivery)?;
         let _abort = signal.map(|s| {
             let (el, sig) = (e.clone(), s.clone());
             crate::web::listener::EventListener::new(s, "abort", move |_| {

@@ -184,6 +184,12 @@ export interface UrlElicitationRequest {
   done(): void;
   /** Aborted once the elicitation settles by any path, so a UI showing it can close. */
   signal: AbortSignal;
+  /**
+   * How it arrived: "request" (accepting answers the server, which continues on its own),
+   * "url-required-error" (a -32042: the library retries the call after completion) or
+   * "input-required" (2026-07-28: the library retries with the response).
+   */
+  delivery: "request" | "url-required-error" | "input-required";
 }
 
 export type ElicitationRequest = FormElicitationRequest | UrlElicitationRequest;

@@ -265,6 +265,7 @@ describe("server-everything: URL elicitation", () => {
     assert.equal(req.elicitationId, id);
     assert.equal(req.server?.name, "mcp-servers/everything");
     assert.equal(req.host, "127.0.0.1");
+    assert.equal(req.delivery, "request");
     assert.ok(req.host.endsWith(req.registrableDomain) && req.registrableDomain.length > 0, `registrableDomain ${req.registrableDomain}`);
     assert.ok(req.warnings.includes("http-loopback"), `warnings ${JSON.stringify(req.warnings)}`);
     assert.deepEqual(req.methods, ["open", "decline", "cancel", "done"]);
@@ -334,6 +335,7 @@ describe("server-everything: URL elicitation", () => {
     assert.equal(pre.url, "https://modelcontextprotocol.io/", `prerequisite URL ${pre.url}`);
     assert.equal(pre.host, "modelcontextprotocol.io");
     assert.equal(pre.registrableDomain, "modelcontextprotocol.io");
+    assert.equal(pre.delivery, "url-required-error");
     assert.deepEqual(pre.warnings, []);
     assert.ok(pre.elicitationId, "the prerequisite has an elicitationId");
     assert.deepEqual(s.routed, [], "the prerequisite URL was requested before consent");

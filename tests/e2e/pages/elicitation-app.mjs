@@ -40,6 +40,7 @@ function snapshot(req) {
       url: req.url,
       host: req.host,
       registrableDomain: req.registrableDomain,
+      delivery: req.delivery,
       elicitationId: req.elicitationId,
       warnings: plain(req.warnings),
       methods: ["open", "decline", "cancel", "done"].filter((m) => typeof req[m] === "function"),
