@@ -201,6 +201,9 @@ describe("modern server (SDK v2, modern only): connect", () => {
     assert.ok(caps.elicitation, `clientCapabilities ${JSON.stringify(caps)}`);
     assert.ok(caps.sampling, `clientCapabilities ${JSON.stringify(caps)}`);
     for (const r of reqs) assertModernRequest(r, "connect:");
+    // The app listens for list changes, which opens a subscriptions/listen stream right after
+    // connect; under load it can reach the server late, so wait for it before marking.
+    await waitFor(() => rpcSince(modernSrv, m, "subscriptions/listen").length > 0, { what: "the listen stream" });
     const mc = modernSrv.stats.mark();
     await s.ok("c", "close");
     await sleep(200);
