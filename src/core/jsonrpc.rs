@@ -301,6 +301,20 @@ impl<W> Correlator<W> {
         self.index(id).map(|i| &self.pending[i].1)
     }
 
+    pub fn get_mut(&mut self, id: &RequestId) -> Option<&mut Pending<W>> {
+        self.index(id).map(|i| &mut self.pending[i].1)
+    }
+
+    /// The first pending request whose waiter matches.
+    pub fn find(&self, mut matches: impl FnMut(&W) -> bool) -> Option<&Pending<W>> {
+        self.pending.iter().map(|(_, p)| p).find(|p| matches(&p.waiter))
+    }
+
+    /// Removes the pending requests whose waiter matches.
+    pub fn remove_where(&mut self, mut matches: impl FnMut(&W) -> bool) {
+        self.pending.retain(|(_, p)| !matches(&p.waiter));
+    }
+
     pub fn is_pending(&self, id: &RequestId) -> bool {
         self.index(id).is_some()
     }
@@ -461,5 +475,8 @@ mod tests {
         assert_eq!(c.take(&a2).map(|p| p.waiter), Some('a'));
         assert_eq!(c.len(), 1);
         assert!(c.rekey(&a).is_none());
+        assert_eq!(c.find(|w| *w == 'b').map(|p| p.method.as_str()), Some("ping"));
+        c.remove_where(|w| *w == 'b');
+        assert!(c.is_empty());
     }
 }

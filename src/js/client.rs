@@ -586,15 +586,15 @@ impl Inner {
     /// per client, so `private` entries never cross credentials; `cache: false` disables it;
     /// a list-changed notification drops that list's entries.
     async fn list(&self, method: &str, params: JsValue, opts: RequestOptions) -> Result<JsValue, Error> {
-        let use_cache = self.cache && self.conn.is_modern();
+        if !(self.cache && self.conn.is_modern()) {
+            return self.conn.request(method, params, opts).await;
+        }
         let key = format!("{method} {}", if params.is_undefined() { String::new() } else { stringify(&params)? });
-        if use_cache {
-            if let Some(text) = self.host.list_cache.get(&key, now_ms()) {
-                return js_sys::JSON::parse(&text).map_err(|_| Error::Parse("a cached list".into()));
-            }
+        if let Some(text) = self.host.list_cache.get(&key, now_ms()) {
+            return js_sys::JSON::parse(&text).map_err(|_| Error::Parse("a cached list".into()));
         }
         let result = self.conn.request(method, params, opts).await?;
-        if use_cache {
+        {
             if let Some(ttl) = get(&result, "ttlMs").as_f64().filter(|t| *t > 0.0) {
                 self.host.list_cache.put(key, now_ms() + ttl, stringify(&result)?);
             }

@@ -68,7 +68,9 @@ type Outcome = Result<JsValue, Error>;
 
 struct Waiter {
     slot: Slot<Outcome>,
-    on_progress: Option<Function>,
+    /// The callback and the token it listens to: the first id of the request, which stays
+    /// in the params when a broken stream makes us re-issue it under a new id.
+    on_progress: Option<(Function, RequestId)>,
 }
 
 enum Transport {
@@ -93,6 +95,7 @@ struct State {
 
 pub struct Connection {
     config: Config,
+    meta: RefCell<Option<Object>>,
     state: RefCell<State>,
     host: Rc<dyn Host>,
 }
@@ -102,6 +105,8 @@ const MAX_RESUMES: u32 = 8;
 /// How many consecutive failures end the listening stream's reconnection attempts.
 const MAX_LISTEN_FAILURES: u32 = 5;
 const DEFAULT_RETRY_MS: u32 = 1000;
+/// A listen stream open at least this long before it dropped counts as having worked.
+const LISTEN_HEALTHY_MS: f64 = 30_000.0;
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 impl Connection {
@@ -110,6 +115,7 @@ impl Connection {
     pub async fn connect(config: Config, host: Rc<dyn Host>) -> Result<(Rc<Connection>, JsValue), Error> {
         let conn = Rc::new(Connection {
             config,
+            meta: RefCell::default(),
             state: RefCell::new(State {
                 transport: Transport::Streamable,
                 session_id: None,
@@ -260,6 +266,7 @@ impl Connection {
                 }
                 let Ok(params) = JSON::parse(&format!(r#"{{"notifications":{filter}}}"#)) else { return };
                 let opts = RequestOptions { signal: Some(signal.clone()), ..Default::default() };
+                let started = crate::web::timer::now_ms();
                 let outcome = this.request("subscriptions/listen", params, opts).await;
                 match outcome {
                     Err(Error::Cancelled { .. }) | Err(Error::ConnectionClosed) => return,
@@ -268,6 +275,8 @@ impl Connection {
                         return;
                     }
                     Ok(_) => failures = 0,
+                    // A stream that served for a while before dropping is not a failure streak.
+                    Err(_) if crate::web::timer::now_ms() - started > LISTEN_HEALTHY_MS => failures = 1,
                     Err(_) => failures += 1,
                 }
                 drop(this);
@@ -277,6 +286,17 @@ impl Connection {
                 sleep(DEFAULT_RETRY_MS * (failures + 1)).await;
             }
         });
+    }
+
+    /// The modern `_meta` members, built once per connection.
+    fn modern_meta(&self) -> Result<Object, Error> {
+        if let Some(meta) = self.meta.borrow().as_ref() {
+            return Ok(meta.clone());
+        }
+        let text = modern::request_meta(&self.config.client_info, &self.config.capabilities);
+        let meta: Object = JSON::parse(&text).map_err(|_| Error::InvalidArgument("clientInfo is not JSON".into()))?.unchecked_into();
+        *self.meta.borrow_mut() = Some(meta.clone());
+        Ok(meta)
     }
 
     pub fn is_modern(&self) -> bool {
@@ -348,11 +368,14 @@ impl Connection {
             return Err(Error::ConnectionClosed);
         }
         let slot: Slot<Outcome> = Slot::default();
-        let id = self
-            .state
-            .borrow_mut()
-            .correlator
-            .register(method, Waiter { slot: slot.clone(), on_progress: opts.on_progress.clone() });
+        let id = {
+            let mut st = self.state.borrow_mut();
+            let id = st.correlator.register(method, Waiter { slot: slot.clone(), on_progress: None });
+            if let (Some(f), Some(pending)) = (&opts.on_progress, st.correlator.get_mut(&id)) {
+                pending.waiter.on_progress = Some((f.clone(), id.clone()));
+            }
+            id
+        };
         let params = match &opts.on_progress {
             Some(_) => with_progress_token(&params, &id),
             None => params,
@@ -364,7 +387,7 @@ impl Connection {
             if let Some(name) = modern::name_field(method).and_then(|f| Reflect::get(&params, &f.into()).ok()).and_then(|v| v.as_string()) {
                 headers.push(("Mcp-Name".into(), modern::encode_header_value(&name)));
             }
-            with_meta(&params, &modern::request_meta(&self.config.client_info, &self.config.capabilities))?
+            with_meta(&params, &self.modern_meta()?)
         } else {
             params
         };
@@ -418,7 +441,8 @@ impl Connection {
             post.post_task(id2, body, headers, reissue, signal, slot2).await;
         });
         let outcome = slot.wait().await;
-        self.state.borrow_mut().correlator.take(&id);
+        // By its current id: a re-issued request has a new one.
+        self.state.borrow_mut().correlator.remove_where(|w| w.slot.same(&slot));
         // Aborts the POST only if it is still running (a stream we no longer read).
         drop(guard);
         outcome
@@ -733,7 +757,9 @@ impl Connection {
         };
         let callback = {
             let st = self.state.borrow();
-            st.correlator.get(&token).and_then(|p| p.waiter.on_progress.clone())
+            st.correlator
+                .find(|w| matches!(&w.on_progress, Some((_, t)) if *t == token))
+                .and_then(|p| p.waiter.on_progress.as_ref().map(|(f, _)| f.clone()))
         };
         if let Some(f) = callback {
             let _ = f.call1(&JsValue::UNDEFINED, params);
@@ -931,18 +957,18 @@ fn time_out(slot: &Slot<Outcome>, conn: &Weak<Connection>, id: &RequestId, ms: u
 
 /// Params with the modern `_meta` merged in (the caller's `_meta` members, such as a progress
 /// token, are kept). Copies; the caller's object is not modified.
-fn with_meta(params: &JsValue, meta_json: &str) -> Result<JsValue, Error> {
+fn with_meta(params: &JsValue, base: &Object) -> JsValue {
     let copy = Object::new();
     if params.is_object() {
         let _ = Object::assign(&copy, params.unchecked_ref());
     }
-    let meta: Object = JSON::parse(meta_json).map_err(|_| Error::InvalidArgument("clientInfo is not JSON".into()))?.unchecked_into();
+    let meta = Object::assign(&Object::new(), base);
     let old = Reflect::get(params, &"_meta".into()).unwrap_or(JsValue::UNDEFINED);
     if old.is_object() {
         let _ = Object::assign(&meta, old.unchecked_ref());
     }
     let _ = Reflect::set(&copy, &"_meta".into(), &meta);
-    Ok(copy.into())
+    copy.into()
 }
 
 thread_local! {

@@ -45,6 +45,11 @@ impl<T> Slot<T> {
         true
     }
 
+    /// Whether both are the same slot.
+    pub fn same(&self, other: &Slot<T>) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
     pub fn is_complete(&self) -> bool {
         self.0.borrow().done
     }

@@ -523,7 +523,93 @@ describe("modern server: cancellation", () => {
   });
 });
 
+describe("modern server: a broken response stream is re-issued under a new id", () => {
+  // 2026-07-28 has no resumption: a response stream that ends before the result means asking
+  // again, once, under a new JSON-RPC id. fixtures/modern-server.mjs breaks the first tools/call
+  // of each `flaky` key after a priming event (with an event id and `retry: 100`, which a
+  // resuming client would follow with a GET + Last-Event-ID).
+  for (const cut of ["destroy", "end"]) {
+    test(`cut by ${cut === "destroy" ? "a destroyed socket" : "a cleanly ended response"}: one callTool promise, two POSTs, same params, new id, no cancel`, T, async (t) => {
+      const s = await openPage(t);
+      await s.connect("c", modernSrv.url);
+      const key = `k-${process.pid}-${Date.now()}-${cut}`;
+      const m = modernSrv.stats.mark();
+      const r = await s.callTool("c", "flaky", { key, cut });
+      const mine = () => rpcSince(modernSrv, m, "tools/call", "flaky").filter((x) => x.json?.params?.arguments?.key === key);
+      assert.equal(r.ok, true, `callTool rejected: ${JSON.stringify(r.error)}\n${brief(mine())}`);
+      assert.equal(text(r.value), `flaky ${key}: answered call 2`);
+      assert.equal(r.value.isError, undefined, JSON.stringify(r.value));
+      await sleep(300); // anything the client sends after the fact
+      const calls = mine();
+      t.diagnostic(brief(calls));
+      assert.equal(calls.length, 2, `expected exactly two tools/call for ${key}: ${brief(calls)}`);
+      const [first, second] = calls;
+      // Premise: the fixture broke the first stream after answering 200 text/event-stream.
+      assert.equal(first.cut, cut, "the fixture did not cut the first call");
+      assert.equal(first.status, 200);
+      assert.match(String(first.responseHeaders?.["content-type"]), /text\/event-stream/);
+      assert.equal(responseMessage(first), undefined, "the broken stream carried a result (test premise)");
+      assert.equal(second.cut, undefined);
+      assert.equal(responseMessage(second)?.result?.content?.[0]?.text, `flaky ${key}: answered call 2`);
+      // The re-issue: a new id, everything else the same.
+      assert.notEqual(first.rpcId, undefined);
+      assert.notEqual(second.rpcId, undefined);
+      assert.notEqual(JSON.stringify(second.rpcId), JSON.stringify(first.rpcId), "the re-issued request reused the JSON-RPC id");
+      assert.equal(second.json.method, "tools/call");
+      assert.deepEqual(second.json.params, first.json.params, "the re-issued request's params differ from the first's");
+      assert.deepEqual(second.json.params.arguments, { key, cut });
+      assert.equal(second.headers["mcp-name"], "flaky");
+      for (const c of calls) assertModernRequest(c, "flaky:");
+      assert.ok(second.t >= first.t, "out of order");
+      // Nothing else: no cancel, no resumption GET, no third attempt.
+      const since = modernSrv.stats.since(m);
+      const cancels = since.filter((x) => x.rpcMethod === "notifications/cancelled");
+      assert.deepEqual(cancels.map((x) => x.json), [], "notifications/cancelled sent for a re-issued request");
+      const gets = since.filter((x) => x.method === "GET");
+      assert.deepEqual(gets.map((x) => x.headers), [], "a GET (resumption attempt) in the stateless era");
+      // The client stays usable.
+      assert.equal(text(await s.tool("c", "echo", { message: "after the cut" })), "Echo: after the cut");
+    });
+  }
+
+  test("re-issued once only: when the second stream breaks too, callTool rejects with a McpError after two POSTs", T, async (t) => {
+    const s = await openPage(t);
+    await s.connect("c", modernSrv.url);
+    const key = `k-${process.pid}-${Date.now()}-twice`;
+    const m = modernSrv.stats.mark();
+    const r = await s.callTool("c", "flaky", { key, cuts: 2 });
+    await sleep(1500); // room for a (wrong) third attempt
+    const calls = rpcSince(modernSrv, m, "tools/call", "flaky").filter((x) => x.json?.params?.arguments?.key === key);
+    t.diagnostic(`callTool: ${JSON.stringify(r)}`);
+    assert.equal(r.ok, false, `callTool resolved although both streams broke: ${JSON.stringify(r.value)}`);
+    assert.equal(r.error.name, "McpError");
+    assert.equal(typeof r.error.code, "number", JSON.stringify(r.error));
+    assert.equal(calls.length, 2, `expected the request and one re-issue: ${brief(calls)}`);
+    assert.deepEqual(calls.map((c) => c.cut), ["destroy", "destroy"], "test premise: both streams cut");
+    assert.notEqual(JSON.stringify(calls[1].rpcId), JSON.stringify(calls[0].rpcId));
+    assert.deepEqual(rpcSince(modernSrv, m, "notifications/cancelled").map((x) => x.json), []);
+    assert.equal(text(await s.tool("c", "echo", { message: "still usable" })), "Echo: still usable");
+  });
+});
+
 // ---- MRTR ------------------------------------------------------------------------------------------
+
+describe("modern server: progress survives a re-issue", () => {
+  test("onProgress gets the events of both streams: the re-issued request keeps its progress token", T, async (t) => {
+    const s = await openPage(t);
+    await s.connect("p", modernSrv.url);
+    const key = `k-${process.pid}-${Date.now()}-progress`;
+    const r = await s.callTool("p", "flaky", { key }, { progress: true });
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.equal(text(r.value), `flaky ${key}: answered call 2`);
+    const st = await s.state();
+    assert.deepEqual(
+      st.progress.p.map((p) => [p.progress, p.message]),
+      [[1, "before the cut"], [2, "after the cut"]],
+      JSON.stringify(st.progress.p),
+    );
+  });
+});
 
 describe("modern server: multi round-trip requests are transparent", () => {
   test("ask-name: one form elicitation with a default; one callTool promise; retry with a new id and the answers", T, async (t) => {
@@ -689,6 +775,67 @@ describe("modern server: change notifications through subscriptions/listen", () 
     await s.ok("c", "close");
     await waitFor(() => listens.every((r) => r.done || r.closedEarly), { timeoutMs: 5000, what: "the listen stream to end after close" });
   });
+});
+
+describe("modern server: subscriptions/listen after an abrupt close", () => {
+  for (const how of ["destroy", "end"]) {
+    test(`the listen stream is reopened (new id) after ${how === "destroy" ? "its socket is destroyed" : "it ends without a result"}; toolslistchanged still arrives`, T, async (t) => {
+      // A server of its own: dropListeners() breaks every open listen stream, and nothing else
+      // (other pages, earlier tests) may open listen streams on it.
+      const srv = await startModernServer({ mode: "modern", log: !!process.env.E2E_VERBOSE });
+      t.after(() => srv.stop());
+      const s = await openPage(t);
+      const listens = () => srv.stats.rpc("subscriptions/listen");
+      const acked = (r) => r.status === 200 && r.responseBody.includes("notifications/subscriptions/acknowledged");
+      await s.connect("c", srv.url); // modern-app.mjs adds the toolslistchanged listener right after connect
+      const first = await waitFor(() => listens().find(acked), { timeoutMs: 5000, what: "the first listen stream to be acknowledged" }).catch(() => null);
+      assert.ok(first, `no acknowledged subscriptions/listen stream: ${brief(listens())}`);
+      assert.equal(listens().length, 1, `more than one listen stream before the drop: ${brief(listens())}`);
+      assertModernRequest(first, "listen:");
+      const filter = first.json.params.notifications;
+
+      const m = srv.stats.mark();
+      const tDrop = Date.now();
+      const dropped = srv.dropListeners({ how });
+      assert.deepEqual(dropped.map((r) => r.seq), [first.seq], "dropListeners did not break the one open listen stream");
+      await waitFor(() => first.closedEarly || first.done, { timeoutMs: 2000, what: "the first listen stream to be broken" });
+
+      // The client opens a new listen request, with a new id, within a few seconds.
+      const reopened = await waitFor(() => rpcSince(srv, m, "subscriptions/listen")[0], { timeoutMs: 6000, what: "a new subscriptions/listen request" }).catch(() => null);
+      assert.ok(reopened, `no new subscriptions/listen request within 6 s of the drop; requests since: ${brief(srv.stats.since(m))}`);
+      t.diagnostic(`listen reopened ${reopened.t - tDrop} ms after the drop`);
+      assert.notEqual(JSON.stringify(reopened.rpcId), JSON.stringify(first.rpcId), "the new listen request reused the JSON-RPC id");
+      assertModernRequest(reopened, "listen (reopened):");
+      assert.deepEqual(reopened.json.params.notifications, filter, "the reopened listen asks for other notifications");
+      await waitFor(() => acked(reopened), { timeoutMs: 5000, what: "the reopened listen stream to be acknowledged" });
+      await sleep(1500); // no reconnection storm: the reopened stream stays the only one
+      const after = rpcSince(srv, m, "subscriptions/listen");
+      assert.equal(after.length, 1, `listen requests after the drop: ${brief(after)}`);
+      assert.ok(!reopened.done && !reopened.closedEarly, "the reopened listen stream ended");
+
+      // Notifications still reach the app through the reopened stream.
+      const before = (await s.state()).events.c.toolslistchanged.length;
+      const name = `dyn-relisten-${process.pid}-${Date.now()}`;
+      assert.equal(text(await s.tool("c", "add-tool", { name })), `added ${name}`);
+      await s.page
+        .waitForFunction((n) => (window.modern.events.c.toolslistchanged ?? []).length > n, before, { timeout: 10000, polling: 50 })
+        .catch(() => {});
+      const st = await s.state();
+      t.diagnostic(`toolslistchanged events: ${st.events.c.toolslistchanged.length} (before add-tool: ${before})`);
+      assert.ok(
+        st.events.c.toolslistchanged.length > before,
+        `no toolslistchanged after add-tool on the reopened stream; events ${JSON.stringify(st.events.c)}\nlisten responses: ${brief(rpcSince(srv, m, "subscriptions/listen"))}`,
+      );
+      assert.ok(reopened.responseBody.includes("notifications/tools/list_changed"), "the notification did not travel on the reopened stream");
+      assert.deepEqual(st.events.c.error, [], `error events: ${JSON.stringify(st.events.c.error)}`);
+      const { tools } = await s.ok("c", "listTools");
+      assert.ok(tools.some((x) => x.name === name), `${name} not listed`);
+
+      await s.ok("c", "close");
+      await waitFor(() => reopened.done || reopened.closedEarly, { timeoutMs: 5000, what: "the reopened listen stream to end after close" });
+      assert.deepEqual(srv.errors, [], "server errors");
+    });
+  }
 });
 
 // ---- URL elicitation over MRTR -----------------------------------------------------------------------
