@@ -18,6 +18,7 @@ install:
 PKG_RUSTFLAGS := --remap-path-prefix=$(HOME)/.cargo/registry/src/= --remap-path-prefix=$(CURDIR)/=
 
 pkg: install
+	rm -rf pkg/snippets  # wasm-pack leaves snippets of earlier builds behind
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack build --release --target web --out-dir pkg
 	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals $(PKG_WASM) -o $(PKG_WASM)
 	rm -f pkg/.gitignore
