@@ -280,11 +280,9 @@ impl Elicitations {
         });
         let consent = e.consent.wait().await;
         if consent != Consent::Accepted {
-            // An abort also lands here; report it as the cancellation it is.
-            if let Some(Err(err)) = e.settled.wait().await.err().map(Err::<(), _>) {
-                if matches!(err, Error::Cancelled { .. }) {
-                    return Err(err);
-                }
+            // An abort, a timeout or the client closing also land here: report those as such.
+            if let Err(err) = e.settled.wait().await {
+                return Err(err);
             }
             return Err(Error::ElicitationDeclined { action: consent.action().into() });
         }
