@@ -246,6 +246,7 @@ impl McpClient {
         future_to_promise(async move {
             let opts = opts?;
             let mut rounds = 0;
+            let mut seen: Vec<String> = Vec::new();
             let mut relisted = false;
             loop {
                 let mut attempt = opts.clone();
@@ -269,10 +270,21 @@ impl McpClient {
                     _ => return Err(to_js(&Error::Rpc(error))),
                 };
                 rounds += 1;
+                let urls: Vec<String> = list.iter().filter_map(|e| get(&e, "url").as_string()).collect();
                 if rounds > MAX_ELICITATION_ROUNDS {
-                    let url = get(&list.get(0), "url").as_string().unwrap_or_default();
-                    return Err(to_js(&Error::ElicitationLoop { url }));
+                    // The same URL again and again is a loop (-33014); otherwise hand the app the
+                    // server's own -32042 (with its elicitations), saying why the library stopped.
+                    if let Some(url) = urls.iter().find(|u| seen.contains(u)) {
+                        return Err(to_js(&Error::ElicitationLoop { url: url.clone() }));
+                    }
+                    let mut error = error;
+                    error.message = format!(
+                        "{} (still required after {MAX_ELICITATION_ROUNDS} completed rounds of elicitation; stopped)",
+                        error.message
+                    );
+                    return Err(to_js(&Error::Rpc(error)));
                 }
+                seen.extend(urls);
                 let server = inner.server_info.clone();
                 for item in list.iter() {
                     elicitations.satisfy(&server, &item, opts.signal.as_ref(), Delivery::UrlRequiredError).await.map_err(|e| to_js(&e))?;

@@ -261,6 +261,22 @@ async function settledCounts(s) {
 
 const text = (result) => (result?.content ?? []).map((c) => c.text ?? "").join("\n");
 
+/** Clicks Open on request `i`, confirms the payment in the popup, closes it; returns open()'s outcome. */
+async function confirmInPopup(s, i) {
+  const popup = await s.clickForPopup(`#open-${i}`);
+  try {
+    await popup.waitForLoadState("domcontentloaded", { timeout: 10000 });
+    await Promise.all([
+      popup.waitForURL(`http://localhost:${server.mcpPort}/confirm-payment`, { timeout: 10000, waitUntil: "domcontentloaded" }),
+      popup.click('button[value="confirm"]', { timeout: 10000 }),
+    ]);
+    assert.match(await popup.textContent("body"), /Payment Confirmed/);
+    return await s.waitOutcome(i);
+  } finally {
+    await popup.close().catch(() => {});
+  }
+}
+
 // ---- tests -------------------------------------------------------------------------------------
 
 describe("SDK example: elicitationUrlExample (OAuth-protected, URL elicitation)", () => {
@@ -382,6 +398,37 @@ describe("SDK example: elicitationUrlExample (OAuth-protected, URL elicitation)"
       now = await s.counts();
     }
     assert.deepEqual(now, baseline, "listeners/timers/channels outlived the elicitations");
+    assert.deepEqual(s.external, []);
+    await s.run(() => app.client.close());
+  });
+
+  test("payment-confirm, confirmed every time: the tool never succeeds, the library stops after 3 rounds with the server's -32042", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect({ headers: { Authorization: `Bearer ${s.token}` } });
+    const callsBefore = toolCalls().length;
+    const c = await s.start("payment-confirm", { cartId: "cart-loop" });
+    const ids = [];
+    for (let round = 1; round <= 3; round++) {
+      const reqs = await s.waitReqs("/confirm-payment", round);
+      const i = reqs[round - 1];
+      const req = (await s.state()).reqs[i];
+      assert.ok(!ids.includes(req.elicitationId), "a fresh elicitation every round");
+      ids.push(req.elicitationId);
+      const outcome = await confirmInPopup(s, i);
+      assert.deepEqual(outcome.value, { status: "done", via: "notification" }, `round ${round}: ${JSON.stringify(outcome)}`);
+    }
+    const call = await s.waitCall(c);
+    assert.equal(call.state, "rejected", JSON.stringify(call));
+    t.diagnostic(`after 3 completed rounds: ${JSON.stringify(call.error)}`);
+    // The server's own -32042, with the 4th round's elicitation, and why the library stopped.
+    assert.equal(call.error.code, -32042, JSON.stringify(call.error));
+    assert.match(call.error.message, /still required after 3 completed rounds/);
+    assert.match(call.error.elicitations?.[0]?.url ?? "", /\/confirm-payment/);
+    assert.ok(!ids.includes(call.error.elicitations[0].elicitationId), "the 4th elicitation is a new one");
+    await sleep(QUIET_MS);
+    assert.equal(toolCalls().length - callsBefore, 4, `the first call and 3 retries\n${describeRequests()}`);
+    const st = await s.state();
+    assert.equal(st.reqs.filter((r) => r.mode === "url" && new URL(r.url).pathname === "/confirm-payment").length, 3, "the 4th -32042 is not shown");
     assert.deepEqual(s.external, []);
     await s.run(() => app.client.close());
   });
