@@ -56,6 +56,17 @@ function closeServer(server, sockets) {
   });
 }
 
+/** Starts `server` on a free 127.0.0.1 port; `stop()` closes it and every open socket. */
+export async function listenLocal(server) {
+  const sockets = trackSockets(server);
+  const port = await freePort();
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  return { origin: `http://127.0.0.1:${port}`, port, stop: () => closeServer(server, sockets) };
+}
+
 function trackSockets(server) {
   const sockets = new Set();
   server.on("connection", (s) => {
@@ -133,17 +144,7 @@ export async function startStatic({ root = REPO_ROOT } = {}) {
       fs.createReadStream(file).pipe(res);
     });
   });
-  const sockets = trackSockets(server);
-  const port = await freePort();
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
-  });
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    stop: () => closeServer(server, sockets),
-  };
+  return listenLocal(server);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,18 +478,7 @@ export async function startCorsProxy({ target }) {
       }
     });
   });
-  const sockets = trackSockets(server);
-  const port = await freePort();
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
-  });
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    stop: () => closeServer(server, sockets),
-  };
+  return { ...(await listenLocal(server)), requests };
 }
 
 // Example servers whose MCP endpoint is not on the SDK examples' usual 3000.
