@@ -18,7 +18,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { E2E_DIR, PKG_JS, REPO_ROOT, launchBrowser, sleep, startServerEverything } from "./harness.mjs";
+import { E2E_DIR, PKG_JS, REPO_ROOT, launchBrowser, settledValue, sleep, startServerEverything } from "./harness.mjs";
 import { completionPageHtml, startOriginServer } from "./fixtures/origin-server.mjs";
 import { startFaultServer } from "./fixtures/fault-server.mjs";
 
@@ -184,16 +184,7 @@ async function openApp(t) {
     assert.deepEqual(now, baseline, `${what}: listeners/timers/channels outlived the elicitation (live listener types: ${JSON.stringify(types)})`);
   };
   /** Waits until the app (pre-package tracking included) is idle, then returns the counts. */
-  s.baseline = async () => {
-    let prev = await s.counts();
-    for (let i = 0; i < 20; i++) {
-      await sleep(100);
-      const now = await s.counts();
-      if (JSON.stringify(now) === JSON.stringify(prev)) return now;
-      prev = now;
-    }
-    return prev;
-  };
+  s.baseline = () => settledValue(() => s.counts());
   return s;
 }
 

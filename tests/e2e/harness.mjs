@@ -24,6 +24,18 @@ const VERBOSE = !!process.env.E2E_VERBOSE;
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Reads `read()` every 100 ms until two reads agree (at most 2 s), and returns the last. */
+export async function settledValue(read) {
+  let prev = await read();
+  for (let i = 0; i < 20; i++) {
+    await sleep(100);
+    const now = await read();
+    if (JSON.stringify(now) === JSON.stringify(prev)) return now;
+    prev = now;
+  }
+  return prev;
+}
+
 /** Polls `predicate` until it returns a truthy value (returned) or `timeoutMs` passes (throws). */
 export async function waitFor(predicate, { timeoutMs = 10000, intervalMs = 50, what = "condition" } = {}) {
   const deadline = Date.now() + timeoutMs;
@@ -79,7 +91,7 @@ function trackSockets(server) {
 // ---------------------------------------------------------------------------------------------
 // Static files
 
-const MIME = {
+export const MIME = {
   ".wasm": "application/wasm",
   ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8",

@@ -31,7 +31,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { PKG_JS, launchBrowser, sleep, startSdkExample, startStatic, waitFor } from "./harness.mjs";
+import { PKG_JS, launchBrowser, settledValue, sleep, startSdkExample, startStatic, waitFor } from "./harness.mjs";
 
 const APP_PAGE = "/tests/e2e/pages/elicitation-app.html";
 const CALLBACK_PAGE = "/tests/e2e/pages/blank.html"; // the app's OAuth redirect_uri
@@ -248,16 +248,7 @@ async function openApp(t, { authorizeHere = true } = {}) {
 }
 
 /** Waits until the probe's counts stop changing, and returns them. */
-async function settledCounts(s) {
-  let prev = await s.counts();
-  for (let i = 0; i < 20; i++) {
-    await sleep(100);
-    const now = await s.counts();
-    if (JSON.stringify(now) === JSON.stringify(prev)) return now;
-    prev = now;
-  }
-  return prev;
-}
+const settledCounts = (s) => settledValue(() => s.counts());
 
 const text = (result) => (result?.content ?? []).map((c) => c.text ?? "").join("\n");
 
