@@ -5,7 +5,7 @@ SHELL := /bin/bash
 WASM_OPT := tests/e2e/node_modules/binaryen/bin/wasm-opt
 PKG_WASM := pkg/mcp_web_client_bg.wasm
 
-.PHONY: all install pkg test test-native test-browser test-e2e test-types test-conformance demo bench size clean
+.PHONY: all install pkg test test-tree test-native test-browser test-e2e test-types test-conformance demo bench size clean
 
 all: pkg
 
@@ -29,7 +29,11 @@ size:
 	@for f in $(PKG_WASM) pkg/mcp_web_client.js; do \
 	  printf '%-36s %8d bytes raw, %7d gzip -9\n' $$f $$(stat -c %s $$f) $$(gzip -9 -c $$f | wc -c); done
 
-test: pkg test-native test-types test-browser test-e2e test-conformance
+test: test-tree pkg test-native test-types test-browser test-e2e test-conformance
+
+# The repository stands alone: no tracked leftovers, nothing read from outside it, the licences.
+test-tree:
+	bash scripts/check-tree.sh
 
 test-native:
 	cargo test --lib --tests

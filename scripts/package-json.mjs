@@ -1,11 +1,14 @@
 // Completes the package.json wasm-pack generated: the hand-written files it does not know
 // about, an explicit ES-module entry, and side-effect freedom for bundlers.
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync, copyFileSync } from "node:fs";
 
 const path = new URL("../pkg/package.json", import.meta.url);
 const pkg = JSON.parse(readFileSync(path, "utf8"));
 const extras = ["elicitation-complete.js", "elicitation-dialog.js", "elicitation-dialog.d.ts"].filter((f) => existsSync(new URL(`../pkg/${f}`, import.meta.url)));
-pkg.files = [...new Set([...(pkg.files ?? []), ...extras, "snippets"])];
+// The licences of Cargo.toml's `MIT OR Apache-2.0`, whether or not wasm-pack copied them.
+const licences = ["LICENSE-MIT", "LICENSE-APACHE"];
+for (const f of licences) copyFileSync(new URL(`../${f}`, import.meta.url), new URL(`../pkg/${f}`, import.meta.url));
+pkg.files = [...new Set([...(pkg.files ?? []), ...extras, ...licences, "snippets"])];
 pkg.type = "module";
 pkg.exports = {
   ".": { types: "./mcp_web_client.d.ts", default: "./mcp_web_client.js" },

@@ -5,7 +5,7 @@
 //! (nothing dropped, nothing added), and instances the schema rejects on a discriminator or a
 //! required field are rejected by our types too.
 //!
-//! The schema and examples live in `shared/mcp-schema`, beside the repository.
+//! The schema and examples are copies kept in `tests/fixtures/mcp-schema` (see its README).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ const SCHEMA_VERSION: &str = "2025-11-25";
 const EXAMPLES_VERSION: &str = "2026-07-28";
 
 fn schema_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/mcp-schema")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mcp-schema")
 }
 
 fn read_json(path: &Path) -> Value {

@@ -310,7 +310,7 @@ mod tests {
     }
 
     fn example(path: &str) -> Val {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/mcp-schema/2026-07-28/examples/");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mcp-schema/2026-07-28/examples/");
         let text = std::fs::read_to_string(format!("{dir}{path}")).unwrap_or_else(|e| panic!("{path}: {e}"));
         val(serde_json::from_str(&text).unwrap())
     }
@@ -729,7 +729,7 @@ mod tests {
         let spec: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/../shared/mcp-schema/2026-07-28/schema.json"
+                "/tests/fixtures/mcp-schema/2026-07-28/schema.json"
             ))
             .unwrap(),
         )
@@ -748,7 +748,7 @@ mod tests {
             let validator = jsonschema::validator_for(&root).unwrap();
             assert!(!validator.is_valid(&json!({ "type": 5 })), "the validator must actually check {kind}");
             for entry in std::fs::read_dir(
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/mcp-schema/2026-07-28/examples/").to_owned() + kind,
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mcp-schema/2026-07-28/examples/").to_owned() + kind,
             )
             .unwrap()
             {

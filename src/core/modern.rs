@@ -353,7 +353,7 @@ mod tests {
 
     #[test]
     fn official_examples_carry_the_meta_we_send() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/mcp-schema/2026-07-28/examples/CallToolRequest/");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mcp-schema/2026-07-28/examples/CallToolRequest/");
         let mut seen = 0;
         for entry in std::fs::read_dir(dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
