@@ -196,21 +196,31 @@ impl Connection {
                 return Ok(hit);
             }
         }
-        let opts = RequestOptions { timeout_ms: self.config.connect_timeout_ms, ..Default::default() };
-        let result = match self.request("server/discover", Object::new().into(), opts).await {
-            Ok(r) => r,
-            Err(Error::Rpc(e)) if e.code == modern::codes::UNSUPPORTED_VERSION => {
-                let supported: Vec<String> = e
-                    .data
-                    .as_deref()
-                    .and_then(|d| JSON::parse(d).ok())
-                    .map(|d| Reflect::get(&d, &"supported".into()).unwrap_or(JsValue::UNDEFINED))
-                    .filter(js_sys::Array::is_array)
-                    .map(|a| js_sys::Array::from(&a).iter().filter_map(|v| v.as_string()).collect())
-                    .unwrap_or_default();
-                return Err(Error::UnsupportedProtocolVersion { offered: vec![modern::VERSION.into()], received: supported.join(", ") });
+        // A `-32022` whose `data.supported` lists our version is a server that refused this
+        // attempt, not the era: ask once more (the conformance suite's `request-metadata`
+        // rejects the first request on purpose). Any other list means legacy, or no overlap.
+        let mut retried = false;
+        let result = loop {
+            let opts = RequestOptions { timeout_ms: self.config.connect_timeout_ms, ..Default::default() };
+            match self.request("server/discover", Object::new().into(), opts).await {
+                Ok(r) => break r,
+                Err(Error::Rpc(e)) if e.code == modern::codes::UNSUPPORTED_VERSION => {
+                    let supported: Vec<String> = e
+                        .data
+                        .as_deref()
+                        .and_then(|d| JSON::parse(d).ok())
+                        .map(|d| Reflect::get(&d, &"supported".into()).unwrap_or(JsValue::UNDEFINED))
+                        .filter(js_sys::Array::is_array)
+                        .map(|a| js_sys::Array::from(&a).iter().filter_map(|v| v.as_string()).collect())
+                        .unwrap_or_default();
+                    if !retried && modern::pick_version(&supported) == Some(modern::VERSION) {
+                        retried = true;
+                        continue;
+                    }
+                    return Err(Error::UnsupportedProtocolVersion { offered: vec![modern::VERSION.into()], received: supported.join(", ") });
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
         };
         let versions: Option<Vec<String>> = Reflect::get(&result, &"supportedVersions".into())
             .ok()

@@ -159,6 +159,159 @@ const scenarios = {
       return { ok: true, notes };
     },
   ],
+
+  // ---- Scenarios of the 0.2.0 alpha suite (tests/conformance/alpha): the 2026-07-28 era. ----
+
+  // The mock rejects the first request with -32022 listing 2026-07-28; the client must retry with
+  // it, then carry _meta and the MCP-Protocol-Version header on every request.
+  "request-metadata": async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const c = await settle(window.McpClient.connect(url, { clientInfo, onElicitation: async () => ({ action: "decline" }) }));
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    notes.push(`negotiated ${c.value.protocolVersion}`);
+    if (c.value.protocolVersion !== "2026-07-28") return { ok: false, step: "connect", error: `expected 2026-07-28, got ${c.value.protocolVersion}`, notes };
+    const t = await settle(c.value.listTools());
+    if (!t.ok) return { ok: false, step: "listTools", error: t.error, notes };
+    await c.value.close();
+    return { ok: true, notes };
+  },
+
+  // Multi round-trip requests: requestState echoed verbatim, omitted when absent, never carried
+  // to an unrelated call, and a result without resultType is complete.
+  "sep-2322-client-request-state": async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    let asked = 0;
+    const c = await settle(
+      window.McpClient.connect(url, {
+        clientInfo,
+        onElicitation: async () => {
+          asked++;
+          return { action: "accept", content: { confirmed: true } };
+        },
+      }),
+    );
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const client = c.value;
+    const expected = { test_mrtr_echo_state: "echo-state-ok", test_mrtr_no_state: "no-state-ok", test_mrtr_unrelated: "unrelated-ok", test_mrtr_no_result_type: "no-result-type-test-ok" };
+    for (const [tool, text] of Object.entries(expected)) {
+      const r = await settle(client.callTool(tool, {}));
+      if (!r.ok) return { ok: false, step: `callTool ${tool}`, error: r.error, notes };
+      const got = r.value.content?.map((part) => part.text ?? "").join("");
+      if (got !== text) return { ok: false, step: `callTool ${tool}`, error: `expected "${text}", got ${JSON.stringify(r.value)}`, notes };
+    }
+    notes.push(`onElicitation called ${asked} times`);
+    if (asked !== 2) return { ok: false, step: "onElicitation", error: `expected 2 elicitations (one per MRTR tool), got ${asked}`, notes };
+    await client.close();
+    return { ok: true, notes };
+  },
+
+  // Mcp-Method on every POST, Mcp-Name on tools/call, resources/read and prompts/get.
+  "http-standard-headers": async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const client = c.value;
+    const steps = [
+      ["listTools", async () => {
+        const { tools } = await client.listTools();
+        if (tools[0]) await client.callTool(tools[0].name, {});
+        return tools.map((t) => t.name);
+      }],
+      ["listResources", async () => {
+        const { resources } = await client.listResources();
+        if (resources[0]) await client.readResource(resources[0].uri);
+        return resources.map((r) => r.uri);
+      }],
+      ["listPrompts", async () => {
+        const { prompts } = await client.listPrompts();
+        if (prompts[0]) await client.getPrompt(prompts[0].name, {});
+        return prompts.map((p) => p.name);
+      }],
+    ];
+    for (const [step, run] of steps) {
+      const r = await settle(run());
+      if (!r.ok) return { ok: false, step, error: r.error, notes };
+      notes.push(`${step}: ${JSON.stringify(r.value)}`);
+    }
+    await client.close();
+    return { ok: true, notes };
+  },
+
+  // The suite's context names the tool calls to make; x-mcp-header arguments are mirrored into
+  // Mcp-Param-* headers (base64 sentinel for unsafe values), null ones omitted.
+  "http-custom-headers": async ({ url, clientInfo, context }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const client = c.value;
+    const t = await settle(client.listTools());
+    if (!t.ok) return { ok: false, step: "listTools", error: t.error, notes };
+    const calls = context?.toolCalls ?? [];
+    if (!calls.length) return { ok: false, step: "context", error: "MCP_CONFORMANCE_CONTEXT names no toolCalls", notes };
+    for (const { name, arguments: args } of calls) {
+      const r = await settle(client.callTool(name, args));
+      if (!r.ok) return { ok: false, step: `callTool ${name}`, error: r.error, notes };
+    }
+    await client.close();
+    return { ok: true, notes };
+  },
+
+  // tools/list mixes one valid tool with tools whose x-mcp-header is invalid: the library drops
+  // those, so calling every tool it lists must call only valid_tool.
+  "http-invalid-tool-headers": async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const client = c.value;
+    const t = await settle(client.listTools());
+    if (!t.ok) return { ok: false, step: "listTools", error: t.error, notes };
+    const names = t.value.tools.map((tool) => tool.name);
+    notes.push(`tools kept: ${names.join(", ")}`);
+    if (!names.includes("valid_tool")) return { ok: false, step: "listTools", error: "valid_tool was dropped", notes };
+    for (const name of names) {
+      const r = await settle(client.callTool(name, { region: "us-west1" }));
+      if (!r.ok) return { ok: false, step: `callTool ${name}`, error: r.error, notes };
+    }
+    await client.close();
+    return { ok: true, notes };
+  },
+
+  // A tool's inputSchema has a network-URI $ref: listing (and calling) must not fetch it.
+  "json-schema-ref-no-deref": async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const t = await settle(c.value.listAllTools());
+    if (!t.ok) return { ok: false, step: "listAllTools", error: t.error, notes };
+    notes.push(`tools: ${t.value.map((tool) => tool.name).join(", ")}`);
+    await c.value.close();
+    return { ok: true, notes };
+  },
+
+  // The focal tool's inputSchema must reach the app with every 2020-12 keyword intact: the app
+  // hands it back verbatim through the echo tool and the suite compares.
+  "json-schema-2020-12-preservation": async ({ url, clientInfo }) => {
+    const notes = [];
+    const { settle } = window.e2e;
+    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+    const client = c.value;
+    const t = await settle(client.listTools());
+    if (!t.ok) return { ok: false, step: "listTools", error: t.error, notes };
+    const focal = t.value.tools.find((tool) => tool.name === "json_schema_2020_12_tool");
+    const echo = t.value.tools.find((tool) => tool.name !== "json_schema_2020_12_tool");
+    if (!focal || !echo) return { ok: false, step: "listTools", error: `tools: ${t.value.tools.map((x) => x.name)}`, notes };
+    const r = await settle(client.callTool(echo.name, { schema: focal.inputSchema }));
+    if (!r.ok) return { ok: false, step: `callTool ${echo.name}`, error: r.error, notes };
+    await client.close();
+    return { ok: true, notes };
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -268,7 +421,10 @@ async function main() {
   traceNetwork(page, new URL(serverUrl).origin);
   log(`page ${staticServer.origin} ready; server ${serverUrl}`);
 
-  const arg = JSON.stringify({ url: serverUrl, clientInfo: clientInfo() });
+  // Scenarios that need data (tool arguments, credentials) get it from MCP_CONFORMANCE_CONTEXT.
+  let context = null;
+  if (process.env.MCP_CONFORMANCE_CONTEXT) context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT);
+  const arg = JSON.stringify({ url: serverUrl, clientInfo: clientInfo(), context });
   const ctx = { page, waitForListeningGet };
   for (const step of Array.isArray(run) ? run : [run]) {
     const outcome = typeof step === "function" ? await page.evaluate(`(${step.toString()})(${arg})`) : await step.node(ctx);
