@@ -5,7 +5,7 @@ SHELL := /bin/bash
 WASM_OPT := tests/e2e/node_modules/binaryen/bin/wasm-opt
 PKG_WASM := pkg/mcp_web_client_bg.wasm
 
-.PHONY: all install pkg test test-tree test-native test-browser test-e2e test-types test-conformance demo bench size clean
+.PHONY: all install pkg test test-tree test-native test-fuzz fuzz test-browser test-e2e test-types test-conformance demo bench size clean
 
 all: pkg
 
@@ -29,7 +29,7 @@ size:
 	@for f in $(PKG_WASM) pkg/mcp_web_client.js; do \
 	  printf '%-36s %8d bytes raw, %7d gzip -9\n' $$f $$(stat -c %s $$f) $$(gzip -9 -c $$f | wc -c); done
 
-test: test-tree pkg test-native test-types test-browser test-e2e test-conformance
+test: test-tree pkg test-native test-fuzz test-types test-browser test-e2e test-conformance
 
 # The repository stands alone: no tracked leftovers, nothing read from outside it, the licences.
 test-tree:
@@ -37,6 +37,14 @@ test-tree:
 
 test-native:
 	cargo test --lib --tests
+
+# Each fuzz target briefly (seconds), from its seed corpus: a regression in a parser shows here.
+test-fuzz: install
+	bash scripts/fuzz.sh 2000000 10
+
+# Not part of `make test`: every target to 10 million executions (or 30 minutes, first).
+fuzz: install
+	bash scripts/fuzz.sh 10000000 1800
 
 test-types:
 	cd tests/types && ../e2e/node_modules/.bin/tsc --noEmit -p .

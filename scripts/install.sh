@@ -101,3 +101,18 @@ if [ ! -f "$conf/node_modules/.package-lock.json" ] || [ "$conf/package-lock.jso
 else
   say "skip: $conf/node_modules is up to date with package-lock.json"
 fi
+
+# 8. Fuzzing (fuzz/, `make fuzz`, and a short run in `make test`): cargo-fuzz drives libFuzzer,
+#    which needs the nightly toolchain; the package itself builds on stable.
+if rustup toolchain list | grep -q '^nightly'; then
+  say "skip: nightly toolchain already installed"
+else
+  say "do: rustup toolchain install nightly --profile minimal"
+  rustup toolchain install nightly --profile minimal
+fi
+if cargo fuzz --version >/dev/null 2>&1; then
+  say "skip: cargo-fuzz already installed ($(cargo fuzz --version))"
+else
+  say "do: cargo install cargo-fuzz --version 0.13.2 --locked"
+  cargo install cargo-fuzz --version 0.13.2 --locked
+fi

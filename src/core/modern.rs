@@ -82,6 +82,36 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// The inverse of [`encode_header_value`], as a server reads the header. The client never
+/// decodes one: this is the reference the property tests and the fuzz target hold it to.
+pub fn decode_header_value(header: &str) -> Option<String> {
+    let Some(b64) = header.strip_prefix(SENTINEL_START).and_then(|h| h.strip_suffix(SENTINEL_END)) else {
+        return Some(header.to_owned());
+    };
+    let sextet = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    if b64.len() % 4 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b64.len() / 4 * 3);
+    for chunk in b64.as_bytes().chunks(4) {
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count().min(2);
+        let mut n = 0u32;
+        for &c in &chunk[..4 - pad] {
+            n = (n << 6) | u32::from(sextet(c)?);
+        }
+        n <<= 6 * pad as u32;
+        out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
+    }
+    String::from_utf8(out).ok()
+}
+
 /// One tool parameter the server asked to see mirrored as `Mcp-Param-{name}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderParam {

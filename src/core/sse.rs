@@ -62,12 +62,26 @@ impl Parser {
     /// Feeds a chunk and returns the events it completed.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<Vec<Event>, Error> {
         let mut out = Vec::new();
+        if chunk.is_empty() {
+            // Streams may deliver empty chunks; one must not forget a CR that ended the last.
+            return Ok(out);
+        }
         let mut rest = chunk;
-        if self.at_start && !rest.is_empty() {
-            // A UTF-8 BOM may only appear at the very start of the stream.
-            if self.line.is_empty() && rest.len() >= 3 && rest.starts_with(b"\xEF\xBB\xBF") {
-                rest = &rest[3..];
+        if self.at_start {
+            // A UTF-8 BOM may only appear at the very start of the stream, and may arrive split
+            // across chunks (found by fuzzing): `line` holds the part of it seen so far.
+            const BOM: &[u8] = b"\xEF\xBB\xBF";
+            let have = self.line.len();
+            let take = (BOM.len() - have).min(rest.len());
+            if rest[..take] == BOM[have..have + take] {
+                if have + take < BOM.len() {
+                    self.line.extend_from_slice(&rest[..take]);
+                    return Ok(out);
+                }
+                self.line.clear();
+                rest = &rest[take..];
             }
+            // Not a BOM: what `line` holds is the start of the first line.
             self.at_start = false;
         }
         if self.after_cr && rest.first() == Some(&b'\n') {
@@ -116,7 +130,9 @@ impl Parser {
         let value = String::from_utf8_lossy(value);
         match name {
             b"data" => {
-                if self.data.len() + value.len() > self.max_event_bytes {
+                // The joining newline counts too: found by fuzzing (`fuzz/`), an event of
+                // many empty data lines grew past the limit one byte per line.
+                if self.data.len() + usize::from(self.has_data) + value.len() > self.max_event_bytes {
                     return Err(Error::MessageTooLarge { limit: self.max_event_bytes });
                 }
                 if self.has_data {
@@ -213,6 +229,16 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_chunk_between_cr_and_lf_changes_nothing() {
+        // Found by fuzzing: the empty chunk made the LF after a CR count as a blank line.
+        let mut p = Parser::new(1024);
+        assert!(p.feed(b"data: 1\r").unwrap().is_empty());
+        assert!(p.feed(b"").unwrap().is_empty());
+        assert!(p.feed(b"\ndata: 2\n").unwrap().is_empty());
+        assert_eq!(p.feed(b"\n").unwrap(), vec![ev("message", "1\n2", None)]);
+    }
+
+    #[test]
     fn multi_line_data_joins_with_newlines() {
         let input = b"data: {\"a\":\ndata:1}\ndata\n\n";
         assert_eq!(parse_all(input), vec![ev("message", "{\"a\":\n1}\n", None)]);
@@ -266,6 +292,9 @@ mod tests {
     #[test]
     fn bom_is_stripped_only_at_start() {
         assert_eq!(parse_all(b"\xEF\xBB\xBFdata: 1\n\n"), vec![ev("message", "1", None)]);
+        assert_split_invariant(b"\xEF\xBB\xBFevent: e\ndata: 1\n\n", &[ev("e", "1", None)]);
+        assert_split_invariant(b"\xEF\xBBdata: 1\n\n", &[]);
+        assert_eq!(parse_all(b"data: 1\n\n\xEF\xBB\xBFdata: 2\n\n"), vec![ev("message", "1", None)]);
     }
 
     #[test]
@@ -275,6 +304,10 @@ mod tests {
         let mut p = Parser::new(16);
         p.feed(b"data: 0123456789\n").unwrap();
         assert!(matches!(p.feed(b"data: 0123456789\n"), Err(Error::MessageTooLarge { .. })));
+        // Sixteen bytes of data plus the newline that joins an empty line is seventeen.
+        let mut p = Parser::new(16);
+        p.feed(b"data: 0123456789abcdef\n").unwrap();
+        assert!(matches!(p.feed(b"data\n"), Err(Error::MessageTooLarge { limit: 16 })));
     }
 
     #[test]
