@@ -1,5 +1,6 @@
 //! Round-trip properties of the wire formats the client reads and writes, on generated input
 //! (the fuzz targets in `fuzz/` explore the same code from arbitrary bytes).
+#![cfg(not(target_arch = "wasm32"))]
 
 use mcp_web_client::core::modern::{decode_header_value, encode_header_value};
 use mcp_web_client::core::sse::{Event, Parser};

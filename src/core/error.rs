@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::auth::BearerHint;
 use super::jsonrpc::RpcError;
 
 /// Library error codes, for failures that are not JSON-RPC errors from the server.
@@ -21,6 +22,7 @@ pub mod codes {
     pub const MESSAGE_TOO_LARGE: i64 = -33005;
     pub const INVALID_ARGUMENT: i64 = -33006;
     pub const PAGINATION_LIMIT: i64 = -33007;
+    pub const AUTHORIZATION_REQUIRED: i64 = -33020;
     pub const URL_ELICITATION_REQUIRED: i64 = -32042;
     pub const INVALID_ELICITATION_URL: i64 = -33010;
     pub const POPUP_BLOCKED: i64 = -33011;
@@ -69,6 +71,9 @@ pub enum Error {
     InvalidMessage(InvalidMessage),
     /// An HTTP status that carries no JSON-RPC answer.
     HttpStatus { status: u16, body: String },
+    /// HTTP 401, or 403 with `insufficient_scope`: the server wants a (better) token. `hint` is
+    /// its Bearer challenge, `None` when it sent none or CORS hides `WWW-Authenticate`.
+    AuthorizationRequired { status: u16, hint: Option<BearerHint> },
     /// `fetch` itself failed: network down, DNS, or a CORS refusal (the browser does not say which).
     Network(String),
     /// A response header the client needs is not readable: the server's CORS configuration
@@ -106,6 +111,7 @@ impl Error {
             Error::Parse(_) => PARSE_ERROR,
             Error::InvalidMessage(_) => INVALID_MESSAGE,
             Error::HttpStatus { .. } => HTTP_STATUS,
+            Error::AuthorizationRequired { .. } => AUTHORIZATION_REQUIRED,
             Error::Network(_) => NETWORK,
             Error::CorsHeaderHidden { .. } => CORS_HEADER_HIDDEN,
             Error::UnsupportedProtocolVersion { .. } => UNSUPPORTED_PROTOCOL_VERSION,
@@ -146,6 +152,16 @@ impl fmt::Display for Error {
                     write!(f, ": {body}")?;
                 }
                 Ok(())
+            }
+            Error::AuthorizationRequired { status, hint } => {
+                write!(f, "the server requires authorization (HTTP {status})")?;
+                if let Some(BearerHint { error: Some(e), .. }) = hint {
+                    write!(f, ": {e}")?;
+                }
+                if let Some(BearerHint { error_description: Some(d), .. }) = hint {
+                    write!(f, " ({d})")?;
+                }
+                f.write_str("; pass an access token for it in the headers option (Authorization: Bearer …)")
             }
             Error::Network(e) => write!(f, "network error (the server is unreachable, or it refused this origin by CORS): {e}"),
             Error::CorsHeaderHidden { header } => write!(

@@ -4,6 +4,7 @@
 //! The browser edge (`crate::web`, `crate::js`) moves bytes and events; it asks this core
 //! what a message means and what to send next.
 
+pub mod auth;
 pub mod elicitation;
 pub mod error;
 pub mod form;

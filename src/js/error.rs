@@ -20,6 +20,23 @@ pub fn to_js(error: &Error) -> JsValue {
             let _ = js_sys::Reflect::set(&o, &"status".into(), &(*status).into());
             o.into()
         }
+        Error::AuthorizationRequired { status, hint } => {
+            let o = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&o, &"status".into(), &(*status).into());
+            if let Some(h) = hint {
+                for (key, value) in [
+                    ("resourceMetadata", &h.resource_metadata),
+                    ("scope", &h.scope),
+                    ("error", &h.error),
+                    ("errorDescription", &h.error_description),
+                ] {
+                    if let Some(v) = value {
+                        let _ = js_sys::Reflect::set(&o, &key.into(), &v.into());
+                    }
+                }
+            }
+            o.into()
+        }
         Error::CorsHeaderHidden { header } => {
             let o = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&o, &"header".into(), &(*header).into());

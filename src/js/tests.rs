@@ -36,6 +36,8 @@ extern "C" {
     fn expire_session(this: &FakeServer);
     #[wasm_bindgen(method, js_name = answerJson)]
     fn answer_json(this: &FakeServer, method: &str, result_json: &str);
+    #[wasm_bindgen(method, js_name = answerStatus)]
+    fn answer_status(this: &FakeServer, method: &str, status: u16, www_authenticate: &str);
     #[wasm_bindgen(method, js_name = answerWithId)]
     fn answer_with_id(this: &FakeServer, method: &str, id: u32);
     #[wasm_bindgen(method, js_name = answerSseWithProgress)]
@@ -290,6 +292,39 @@ async fn concurrent_requests_hitting_the_same_404_share_one_reinitialize() {
         let sid = r["headers"]["mcp-session-id"].as_str().unwrap_or("none");
         assert!(sid == "s-1" || sid == "s-2", "every request carries a session id, got {sid}");
     }
+    let _ = settle(&client, "close", &[]).await;
+}
+
+#[wasm_bindgen_test]
+async fn authorization_challenges_are_typed_errors_and_the_client_stays_usable() {
+    let server = FakeServer::new();
+    let client = connect(&server, json!({})).await;
+    let data = |e: &JsValue| to_json(&prop(e, "data"));
+
+    let challenge = r#"Bearer error="invalid_token", resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/mcp", scope="files:read""#;
+    server.answer_status("tools/call", 401, challenge);
+    let e = call_tool(&client, JsValue::UNDEFINED).await.expect_err("401 rejects");
+    assert_eq!(mcp_code(&e), -33020);
+    assert_eq!(
+        data(&e),
+        json!({ "status": 401, "error": "invalid_token", "scope": "files:read",
+                "resourceMetadata": "https://mcp.example/.well-known/oauth-protected-resource/mcp" })
+    );
+
+    // 401 without a challenge (or one CORS hides): the same code, only the status.
+    server.answer_status("tools/call", 401, "");
+    let e = call_tool(&client, JsValue::UNDEFINED).await.expect_err("401 rejects");
+    assert_eq!((mcp_code(&e), data(&e)), (-33020, json!({ "status": 401 })));
+
+    // 403 asks for more scope only with insufficient_scope; otherwise it is a plain HTTP error.
+    server.answer_status("tools/call", 403, r#"Bearer error="insufficient_scope", scope="files:write""#);
+    let e = call_tool(&client, JsValue::UNDEFINED).await.expect_err("403 rejects");
+    assert_eq!((mcp_code(&e), data(&e)["scope"].clone()), (-33020, json!("files:write")));
+    server.answer_status("tools/call", 403, "");
+    let e = call_tool(&client, JsValue::UNDEFINED).await.expect_err("403 rejects");
+    assert_eq!((mcp_code(&e), data(&e)["status"].clone()), (-33001, json!(403)));
+
+    assert!(settle(&client, "ping", &[]).await.is_ok(), "the client stays usable");
     let _ = settle(&client, "close", &[]).await;
 }
 

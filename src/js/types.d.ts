@@ -301,3 +301,19 @@ export interface McpError extends Error {
   /** With code -32042: the URL elicitations the request needs. */
   elicitations?: { elicitationId?: string; url: string; message: string }[];
 }
+
+/**
+ * `data` of an McpError with code -33020 (HTTP 401, or 403 `insufficient_scope`). The Bearer
+ * challenge's fields are present only when the server sent them and CORS exposes
+ * `WWW-Authenticate`.
+ */
+export interface AuthorizationRequiredData {
+  status: 401 | 403;
+  /** The Protected Resource Metadata URL (RFC 9728), where the authorization starts. */
+  resourceMetadata?: string;
+  /** The scopes the request needs, space-separated. */
+  scope?: string;
+  /** e.g. "invalid_token", "insufficient_scope". */
+  error?: string;
+  errorDescription?: string;
+}

@@ -19,6 +19,7 @@ use super::fetch::{self, AbortOnDrop, BodyReader, Fetcher, HttpRequest};
 use super::listener::EventListener;
 use super::slot::Slot;
 use super::timer::{sleep, Timeout};
+use crate::core::auth;
 use crate::core::error::{Error, InvalidMessage};
 use super::json::{parse_js_message, parse_message, stringify};
 use crate::core::jsonrpc::{self, Correlator, Kind, RequestId, RpcError};
@@ -576,6 +577,9 @@ impl Connection {
         let status = response.status();
         let content_type = fetch::header(&response, "content-type").unwrap_or_default().to_ascii_lowercase();
         if !(200..300).contains(&status) {
+            if let Some(e) = authorization_required(&response) {
+                return Err(e);
+            }
             let mut reader = BodyReader::new(&response);
             let body = reader.read_to_end(ERROR_BODY_LIMIT).await.unwrap_or_default();
             let text = String::from_utf8_lossy(&body).into_owned();
@@ -701,6 +705,9 @@ impl Connection {
             let request = HttpRequest { method: "GET", url: &self.config.url, headers, body: None, signal: Some(signal) };
             let response = self.config.fetcher.send(request).await?;
             if response.status() != 200 {
+                if let Some(e) = authorization_required(&response) {
+                    return Err(e);
+                }
                 return Err(Error::HttpStatus { status: response.status(), body: "resuming the stream with Last-Event-ID failed".into() });
             }
             let mut parser = sse::Parser::new(self.config.max_message_bytes);
@@ -870,6 +877,9 @@ impl Connection {
         let response = self.config.fetcher.send(request).await?;
         let content_type = fetch::header(&response, "content-type").unwrap_or_default();
         if response.status() != 200 || !content_type.starts_with("text/event-stream") {
+            if let Some(e) = authorization_required(&response) {
+                return Err(e);
+            }
             return Err(Error::HttpStatus { status: response.status(), body: String::new() });
         }
         let mut reader = BodyReader::new(&response);
@@ -944,6 +954,15 @@ impl Connection {
             .send(HttpRequest { method: "DELETE", url: &self.config.url, headers, body: None, signal: None })
             .await;
     }
+}
+
+/// A 401, or a 403 whose Bearer challenge says `insufficient_scope`, as the typed error that
+/// tells the app what the server wants (RFC 9728 metadata URL, scopes).
+fn authorization_required(response: &Response) -> Option<Error> {
+    let status = response.status();
+    let hint = fetch::header(response, "www-authenticate").and_then(|h| auth::bearer_hint(&h));
+    let scope_step_up = hint.as_ref().is_some_and(|h| h.error.as_deref() == Some("insufficient_scope"));
+    (status == 401 || (status == 403 && scope_step_up)).then_some(Error::AuthorizationRequired { status, hint })
 }
 
 fn ids_match(ours: &RequestId, got: &RequestId) -> bool {

@@ -36,7 +36,7 @@ import { PKG_JS, launchBrowser, settledValue, sleep, startSdkExample, startStati
 const APP_PAGE = "/tests/e2e/pages/elicitation-app.html";
 const CALLBACK_PAGE = "/tests/e2e/pages/blank.html"; // the app's OAuth redirect_uri
 const T = { timeout: 90_000 };
-const CODE = { urlRequired: -32042, httpStatus: -33001, declined: -33016 };
+const CODE = { urlRequired: -32042, authorizationRequired: -33020, declined: -33016 };
 const QUIET_MS = 800;
 
 let server; // startSdkExample handle: url (proxy), mcpPort, authPort, requests, output()
@@ -109,7 +109,7 @@ async function discoverAndRegister(redirectUri) {
   });
   const client = await reg.json();
   assert.equal(reg.status, 201, `registration: ${JSON.stringify(client)}`);
-  return { resource: prm.resource, metadata, clientId: client.client_id, redirectUri };
+  return { resource: prm.resource, resourceMetadata: prmUrl, metadata, clientId: client.client_id, redirectUri };
 }
 
 /**
@@ -427,12 +427,15 @@ describe("SDK example: elicitationUrlExample (OAuth-protected, URL elicitation)"
   test("without onElicitation: no elicitation capability, so the example's tool answers isError instead of -32042", T, async (t) => {
     const s = await openApp(t, { authorizeHere: false });
 
-    // No token: the library has no OAuth client, the 401 is an HTTP error.
+    // No token: the 401's Bearer challenge (exposed by the proxy's CORS headers) reaches the
+    // app as -33020 with where the authorization starts.
     const noToken = await s.run(({ url }) => app.connect(url, { handler: false }), { url: server.url });
     assert.equal(noToken.ok, false);
-    assert.equal(noToken.error.code, CODE.httpStatus, JSON.stringify(noToken.error));
+    assert.equal(noToken.error.code, CODE.authorizationRequired, JSON.stringify(noToken.error));
     assert.equal(noToken.error.data?.status, 401, JSON.stringify(noToken.error));
-
+    assert.equal(noToken.error.data?.resourceMetadata, oauth.resourceMetadata, JSON.stringify(noToken.error));
+    // (A token this example does not know makes its introspection fail with HTTP 500, so an
+    // invalid_token challenge cannot be had from it; the browser tests cover that shape.)
     await s.connect({ handler: false, headers: { Authorization: `Bearer ${s.token}` } });
     const init = server.requests.find((r) => bodyOf(r)?.method === "initialize" && r.headers.authorization === `Bearer ${s.token}`);
     assert.equal(bodyOf(init).params.capabilities.elicitation, undefined, "no handler: no elicitation capability");

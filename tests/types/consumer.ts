@@ -25,6 +25,7 @@ import init, {
   type McpClientEventType,
   type McpClientOptions,
   type McpError,
+  type AuthorizationRequiredData,
   type Progress,
   type PromptReference,
   type ProtocolVersion,
@@ -67,6 +68,8 @@ assertType<Equals<McpClient["instructions"], string | undefined>>();
 assertType<Equals<McpClient["sessionId"], string | undefined>>();
 assertType<Equals<McpClient["closed"], boolean>>();
 assertType<Equals<McpError["code"], number>>();
+assertType<Equals<AuthorizationRequiredData["resourceMetadata"], string | undefined>>();
+assertType<Equals<AuthorizationRequiredData["status"], 401 | 403>>();
 assertType<Equals<McpClientEventType, keyof McpClientEventMap>>();
 assertType<Equals<McpClientEventMap["log"], LoggingMessage>>();
 assertType<Equals<McpClientEventMap["resourceupdated"], ResourceUpdated>>();

@@ -126,6 +126,12 @@ export class FakeServer {
     this.handlers[method] = () => JSON.parse(resultJson);
   }
 
+  /// An HTTP error status for this method, with a WWW-Authenticate header when given.
+  answerStatus(method, status, wwwAuthenticate) {
+    const headers = wwwAuthenticate ? { "www-authenticate": wwwAuthenticate } : {};
+    this.handlers[method] = () => new Response("denied", { status, headers });
+  }
+
   /// A JSON response whose id is not the request's.
   answerWithId(method, id) {
     this.handlers[method] = () => json({ jsonrpc: "2.0", id, result: { content: [] } });
