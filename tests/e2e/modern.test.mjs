@@ -468,6 +468,23 @@ describe("modern server: tools, headers, results", () => {
     assert.deepEqual(Object.keys(echo.headers).filter((k) => k.startsWith("mcp-param-")), []);
   });
 
+  test("x-mcp-header: a value with CR/LF, NUL and non-ASCII travels as the base64 sentinel, never as extra headers", T, async (t) => {
+    const s = await openPage(t);
+    await s.connect("c", modernSrv.url);
+    await s.ok("c", "listTools");
+    const m = modernSrv.stats.mark();
+    const hostile = "eu\r\nInjected: yes\r\n\r\n\u0000 Zürich ✓ ";
+    const r = await s.tool("c", "regional", { region: hostile });
+    // The SDK server decodes the header and compares it with the argument before dispatch.
+    assert.equal(r.structuredContent.region, hostile);
+    const [call] = rpcSince(modernSrv, m, "tools/call", "regional");
+    const header = call.headers["mcp-param-region"];
+    assert.equal(header, `=?base64?${Buffer.from(hostile, "utf8").toString("base64")}?=`);
+    assert.equal(r.structuredContent.header, header, "the server saw exactly that header");
+    assert.ok(/^[\x20-\x7e]+$/.test(header), header);
+    assert.deepEqual(Object.keys(call.headers).filter((k) => /injected/i.test(k)), [], "no injected header");
+  });
+
   test("x-mcp-header before listTools: the -32020 answer makes the client re-list and retry once", T, async (t) => {
     const s = await openPage(t);
     await s.connect("c", modernSrv.url);
