@@ -1,6 +1,7 @@
 //! The popup broker: opens an elicitation URL in a separate top-level window inside the user's
 //! click, and watches every completion signal the design allows: a verified `postMessage` from
-//! that window, the same-origin `BroadcastChannel`, the popup closing (after a grace period,
+//! that window, the same-origin `BroadcastChannel` (believed only while the popup could be its
+//! sender), the popup closing (after a grace period,
 //! because a Cross-Origin-Opener-Policy page makes the opener see it as closed), and a timeout.
 //! The server's `notifications/elicitation/complete` and the app's manual `done()`/`cancel()`
 //! complete the same slot from outside.
@@ -89,13 +90,23 @@ pub fn watch(popup: &Window, config: WatchConfig, slot: Slot<Outcome>) -> Watch 
         EventListener::new(&window, "message", move |event| {
             let Ok(event) = event.dyn_into::<MessageEvent>() else { return };
             let source_is_popup = event.source().map(|s| js_sys::Object::is(&s, &popup)).unwrap_or(false);
-            accept(&slot, &config, &event, source_is_popup, Via::Message);
+            // The initial about:blank has this page's origin: whatever it posts was scripted
+            // from here, not by a completion page.
+            let from_page = source_is_popup && sight(&popup) != Sight::Blank;
+            accept(&slot, &config, &event, from_page, Via::Message);
         })
     });
     let channel = BroadcastChannel::new(CHANNEL).ok().map(|channel| {
-        let (slot, config) = (slot.clone(), config.clone());
+        let (slot, config, popup) = (slot.clone(), config.clone(), popup.clone());
         let listener = EventListener::new(&channel, "message", move |event| {
             let Ok(event) = event.dyn_into::<MessageEvent>() else { return };
+            // Any tab or frame of this origin can post here. Only believe it when the popup
+            // can be the sender: it shows a page of this origin, or it is out of sight (closed,
+            // or cut off by Cross-Origin-Opener-Policy, which is what the channel is for).
+            // While it is visibly on another site, the sender is someone else.
+            if !matches!(sight(&popup), Sight::OwnOrigin | Sight::Gone) {
+                return;
+            }
             // A BroadcastChannel only carries messages from this origin.
             let mut same_origin = (*config).allowed_origins.clone();
             same_origin.push(event.origin());
@@ -125,6 +136,30 @@ pub fn watch(popup: &Window, config: WatchConfig, slot: Slot<Outcome>) -> Watch 
         })
     });
     Watch { _message: message, _channel: channel, _poll: Some(poll), _grace: grace, _timeout: timeout }
+}
+
+/// What this page can see of the popup it opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sight {
+    /// Closed, or severed by Cross-Origin-Opener-Policy (which reads as closed).
+    Gone,
+    /// Still on the initial about:blank (same origin as this page).
+    Blank,
+    /// On a page of this page's origin.
+    OwnOrigin,
+    /// On a page of another origin (its location is unreadable).
+    OtherOrigin,
+}
+
+fn sight(popup: &Window) -> Sight {
+    if popup.closed().unwrap_or(true) {
+        return Sight::Gone;
+    }
+    match popup.location().href() {
+        Err(_) => Sight::OtherOrigin,
+        Ok(href) if href == "about:blank" => Sight::Blank,
+        Ok(_) => Sight::OwnOrigin,
+    }
 }
 
 /// Completes the slot if the message is a well-formed completion for this elicitation;

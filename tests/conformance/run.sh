@@ -117,9 +117,20 @@ timing_only() {
   [ "$(failed_checks "$output")" = "ClientRespectsRetryField" ]
 }
 
+# A client that stalled (client.mjs gives up with "did not finish within"): seen once in CI on
+# a scenario that takes 2 s and passed 40 times in a row here, under load too. The stall is not
+# understood, so it is not hidden: the first attempt's whole output is printed, then the
+# scenario runs once more, and only a second stall fails the run.
+stalled() { [ "$status" -ne 0 ] && printf '%s\n' "$output" | grep -q 'did not finish within'; }
+
 for name in "${scenarios[@]}"; do
   t0=$SECONDS
   run_scenario "$name"
+  if stalled; then
+    say "note: $name: the client stalled; its output, then one more attempt:"
+    printf '%s\n' "$output" | sed 's/^/    | /'
+    run_scenario "$name"
+  fi
   for attempt in 2 3; do
     timing_only || break
     say "note: $name: only the retry-timing check failed ($(printf '%s\n' "$output" | sed -nE 's/^ *(Error|Warning): //p' | head -n 1)); attempt $attempt"

@@ -776,6 +776,56 @@ describe("fault server: -32042 handling, hostile completion messages", () => {
     await expectStillWorks(s);
   });
 
+  test("URLs the browser's parser reads differently from a naive one: decided on what the browser would open", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect(fault.url);
+    await s.run(() => {
+      app.handler = (req) => {
+        req.decline();
+        return { action: "decline" };
+      };
+    });
+    // [url, expected host | null (refused), expected warnings]
+    const cases = [
+      ["  https://ok.example/x \t", "ok.example", []], // the parser strips surrounding spaces
+      ["\u0001https://ok.example/", "ok.example", []], // and leading C0 controls
+      [" JaVaScRiPt:alert(1)", null],
+      ["java\tscript:alert(1)", null], // tabs and newlines inside the scheme are removed
+      ["java\nscript:alert(1)", null],
+      ["https:\\\\evil.example\\x", "evil.example", []], // backslashes are slashes: the user sees evil.example
+      ["http://localhost./", null], // a trailing dot is not the loopback name this policy allows
+      ["http://127.1/", "127.0.0.1", ["ip-address", "http-loopback"]], // the parser expands it
+      ["http://[::ffff:127.0.0.1]/", null], // IPv4-mapped: not [::1]
+      ["https://user%40x:pw@ok.example/", null], // credentials, however encoded
+      ["https://xn--80ak6aa92e.com/", "аррӏе.com", ["punycode"]], // whole-script Cyrillic look-alike
+      ["https://xn--pple-43d.com/", "аpple.com", ["punycode", "mixed-script"]], // Cyrillic а + Latin
+      ["https://аpple.com/", "аpple.com", ["punycode", "mixed-script"]], // Unicode in: the parser encodes it
+    ];
+    for (const [url, host, warnings] of cases) {
+      const before = (await s.state()).reqs.length;
+      const r = await s.run((url) => app.settle(app.client.callTool("url-required", { url, elicitationId: "u" })), url);
+      const reqs = (await s.state()).reqs;
+      const what = `${JSON.stringify(url)}: ${JSON.stringify(r.error)} ${JSON.stringify(reqs.slice(before))}`;
+      assert.equal(r.ok, false, what);
+      if (host === null) {
+        assert.equal(r.error.code, CODE.invalidUrl, what);
+        assert.equal(reqs.length, before, `a refused URL reached the app: ${what}`);
+      } else {
+        assert.equal(r.error.code, CODE.declined, what);
+        assert.equal(reqs.length, before + 1, what);
+        assert.equal(reqs[before].host, host, what);
+        assert.deepEqual(reqs[before].warnings, warnings, what);
+      }
+    }
+    const st = await s.state();
+    assert.deepEqual(st.opens, []);
+    assert.deepEqual(s.external, []);
+    await s.run(() => {
+      app.handler = null;
+    });
+    await expectStillWorks(s);
+  });
+
   test("hostile messages are ignored: other origin, non-popup window, wrong id, malformed, flood; then the real one completes and the call is retried", T, async (t) => {
     const s = await openApp(t);
     await s.connect(fault.url);
@@ -888,6 +938,111 @@ describe("fault server: -32042 handling, hostile completion messages", () => {
     await popup.close();
     await popup2.close();
     await s.expectBaseline(baseline, "second elicitation");
+    await expectStillWorks(s);
+  });
+
+  test("the popup navigates away mid-flow: the page it lands on (another origin) cannot complete; back on the URL's origin it can", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect(fault.url);
+    const baseline = await s.baseline();
+    const id = newId("nav");
+    const c = await s.start("url-required", { url: completionUrl(compSite, { auto: false }), elicitationId: id });
+    await s.waitReq(0);
+    const popup = await s.clickForPopup("#open-0");
+    await popup.waitForFunction(() => typeof window.mcpElicitationComplete === "function", null, { timeout: 5000 });
+    // Same window, new origin: the page it navigated to posts the right message to the opener.
+    await popup.goto(`${thirdSite.origin}/complete?auto=0`);
+    await popup.waitForFunction(() => typeof window.mcpElicitationComplete === "function", null, { timeout: 5000 });
+    const sent = await popup.evaluate(({ id, target }) => window.mcpElicitationComplete({ targetOrigin: target, elicitationId: id, status: "done" }), { id, target: appSite.origin });
+    assert.equal(sent.opener, true, "the navigated page could not post to the opener: the test would prove nothing");
+    await expectNothingSettles(s, 0, c, "a completion from the origin the popup navigated to");
+    // Back on the elicitation URL's origin, the completion page completes it.
+    await popup.goto(completionUrl(compSite, { id }));
+    assert.deepEqual((await s.waitOutcome(0)).value, { status: "done", via: "message" });
+    assert.equal((await s.waitCall(c)).state, "resolved");
+    await popup.close();
+    await s.expectBaseline(baseline, "popup navigated");
+    await expectStillWorks(s);
+  });
+
+  test("a completion posted while the popup is still on about:blank is ignored, even with the app's own origin allow-listed", T, async (t) => {
+    const s = await openApp(t);
+    // The app's origin allow-listed: about:blank has that origin, so only the about:blank rule stops it.
+    await s.connect(fault.url, { completionOrigins: [appSite.origin] });
+    const baseline = await s.baseline();
+    const id = newId("blank");
+    const c = await s.start("url-required", { url: completionUrl(compSite, { id }) + "&delay=3000", elicitationId: id });
+    await s.waitReq(0);
+    // Right after window.open returns (the popup is on its initial about:blank, which has the
+    // app's origin), script that document to post the right message to its opener.
+    await s.run((id) => {
+      const open = window.open;
+      window.open = function (...args) {
+        const w = open.apply(this, args);
+        try {
+          window.__blank = w.location.href;
+          w.eval(`opener.postMessage(${JSON.stringify({ type: "mcp:elicitation-complete", elicitationId: id, status: "done" })}, "*")`);
+        } catch (e) {
+          window.__blank = String(e);
+        }
+        return w;
+      };
+    }, id);
+    // Not s.clickForPopup: Playwright reports the popup only once its first page has committed.
+    const popupPromise = s.page.waitForEvent("popup", { timeout: 10000 });
+    await s.page.click("#open-0", { timeout: 10000 });
+    const posted = await s.run(() => window.__blank);
+    assert.equal(posted, "about:blank", "the popup had already left about:blank: the test would prove nothing");
+    await expectNothingSettles(s, 0, c, "a completion from the popup's about:blank");
+    const popup = await popupPromise;
+    // The real page arrives (delayed) and completes it.
+    assert.deepEqual((await s.waitOutcome(0)).value, { status: "done", via: "message" });
+    assert.equal((await s.waitCall(c)).state, "resolved");
+    assert.match(popup.url(), /\/complete\?/);
+    await popup.close();
+    await s.expectBaseline(baseline, "about:blank");
+    await expectStillWorks(s);
+  });
+
+  test("BroadcastChannel: another same-origin tab or frame cannot complete a flow it did not open (right or wrong id); the popup on the app's origin can", T, async (t) => {
+    const s = await openApp(t);
+    await s.connect(fault.url);
+    // What reaches the channel, seen from the app page: proof that the hostile broadcasts arrive.
+    await s.run(() => {
+      window.__heard = [];
+      window.__ear = new BroadcastChannel("mcp:elicitation");
+      window.__ear.onmessage = (e) => window.__heard.push(e.data);
+    });
+    const baseline = await s.baseline();
+    const id = newId("bc");
+    const c = await s.start("url-required", { url: completionUrl(compSite, { auto: false }), elicitationId: id });
+    await s.waitReq(0);
+    const popup = await s.clickForPopup("#open-0");
+    await popup.waitForFunction(() => typeof window.mcpElicitationComplete === "function", null, { timeout: 5000 });
+    const broadcast = (ids) => {
+      const ch = new BroadcastChannel("mcp:elicitation");
+      for (const elicitationId of ids) ch.postMessage({ type: "mcp:elicitation-complete", elicitationId, status: "done" });
+      ch.close();
+    };
+    // Another tab of the app's origin.
+    const other = await s.context.newPage();
+    await other.goto(`${appSite.origin}/tests/e2e/pages/blank.html`);
+    await other.evaluate(broadcast, [id, "someone-else"]);
+    // A same-origin iframe of the app page itself.
+    await s.run((src) => app.frame(src), `${appSite.origin}/tests/e2e/pages/blank.html`);
+    const frame = s.page.frames().find((f) => f !== s.page.mainFrame() && f.url().startsWith(appSite.origin));
+    await frame.evaluate(broadcast, [id, "someone-else"]);
+    await s.waitFor(() => window.__heard.length >= 4, undefined, { what: "the four broadcasts to arrive" });
+    await expectNothingSettles(s, 0, c, "broadcasts from a tab and a frame that did not open the flow");
+    await other.close();
+
+    // The popup itself lands on a completion page of the app's origin (not allow-listed, so its
+    // postMessage is refused): now the broadcast can only be the popup's, and it counts.
+    await popup.goto(completionUrl(appSite, { id }));
+    assert.deepEqual((await s.waitOutcome(0)).value, { status: "done", via: "broadcast" });
+    assert.equal((await s.waitCall(c)).state, "resolved");
+    await popup.close();
+    await s.expectBaseline(baseline, "broadcast from other tabs");
     await expectStillWorks(s);
   });
 

@@ -4,7 +4,8 @@
 // snippets, e.g. the dialog) created — Playwright's injected script adds window listeners of
 // its own; probe.counts(true) counts everything. window.probe.opens records every window.open
 // (URL, target, features, whether the page had transient user activation, the event being
-// dispatched, whether a window came back); window.probe.fetches records fetch URLs.
+// dispatched, whether a window came back), window.probe.windows the windows it returned;
+// window.probe.fetches records fetch URLs.
 (function () {
   "use strict";
   const listeners = new Map(); // target kind -> Map(key -> record)
@@ -111,12 +112,14 @@
   window.BroadcastChannel = TrackedBroadcastChannel;
 
   const opens = [];
+  const windows = []; // what each window.open returned (not serialisable: kept beside `opens`)
   const open = window.open;
   window.open = function (url, target, features) {
     const activation = navigator.userActivation ? navigator.userActivation.isActive : null;
     const event = window.event ? window.event.type : null;
     const w = open.apply(window, arguments);
     opens.push({ url: String(url), target: target === undefined ? null : String(target), features: features === undefined ? null : String(features), activation, event, returned: !!w, pkg: fromPackage(), t: performance.now() });
+    windows.push(w);
     return w;
   };
 
@@ -130,6 +133,7 @@
   window.probe = {
     log,
     opens,
+    windows,
     fetches,
     counts(all = false) {
       const mine = (pkg) => all || pkg;
