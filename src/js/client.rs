@@ -873,7 +873,12 @@ impl Host for JsHost {
                             return Box::pin(async move {
                                 elicitations.answer_request(&server, &params).await.map_err(|e| {
                                     emit(&events, "error", &to_js(&e));
-                                    RpcError { code: codes::INVALID_PARAMS, message: e.to_string(), data: None }
+                                    // A loop or a flood is the server's behaviour, not its params: say so.
+                                    let code = match e {
+                                        Error::ElicitationLoop { .. } | Error::ElicitationRateLimited { .. } => e.code(),
+                                        _ => codes::INVALID_PARAMS,
+                                    };
+                                    RpcError { code, message: e.to_string(), data: None }
                                 })
                             });
                         }

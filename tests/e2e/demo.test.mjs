@@ -18,6 +18,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { E2E_DIR, PKG_JS, REPO_ROOT, launchBrowser, sleep, startProcess } from "./harness.mjs";
+import { startFaultServer } from "./fixtures/fault-server.mjs";
 
 const SERVE = path.join(REPO_ROOT, "www", "serve.mjs");
 const ARTIFACTS = path.join(E2E_DIR, "artifacts");
@@ -361,6 +362,45 @@ test("URL elicitation, error path (-32042): the prerequisite, \"I've completed i
   } finally {
     await context.unroute("https://modelcontextprotocol.io/**");
   }
+});
+
+test("a server whose every string is markup: the demo shows it as text and creates no elements", T, async (t) => {
+  const evil = `<img src=x onerror="window.__xss=1"><b class="injected">b</b><script>window.__xss=2</script>`;
+  const hostile = await startFaultServer({ markup: evil });
+  t.after(() => hostile.stop());
+  // Elements the markup would create, counted before and after (the page has none of its own).
+  const injected = () => run(() => ({ n: document.querySelectorAll("img, script:not([src]):not([type]), b.injected").length, xss: window.__xss ?? null }));
+  const before = await injected();
+  await page.fill("#server-url", hostile.url);
+  await page.click("#connect");
+  const info = await waitFor(() => {
+    const name = document.getElementById("info-name").textContent;
+    return name.includes("fault-server") && { name, version: document.getElementById("info-version").textContent };
+  }, undefined, { what: "the hostile server's info" });
+  assert.ok(info.name.includes(evil) && info.version.includes(evil), `the markup is not shown as text: ${JSON.stringify(info)}`);
+  await waitFor(() => !!document.querySelector('#tools button[data-tool="markup"]'), undefined, { what: "the markup tool" });
+  assert.ok((await run(() => document.getElementById("tools").textContent)).includes(evil), "the tool's title is not shown as text");
+
+  await page.click('#tools button[data-tool="markup"]');
+  await waitFor(() => document.getElementById("tool-name").textContent === "markup", undefined, { what: "the markup form" });
+  const form = await run(() => ({ title: document.getElementById("tool-title").textContent, description: document.getElementById("tool-description").textContent, fields: document.getElementById("tool-fields").textContent }));
+  for (const [k, v] of Object.entries(form)) assert.ok(v.includes(evil), `${k} does not show the markup as text: ${v}`);
+  await page.fill('#tool-fields [name="note"]', evil);
+  let i = await callCount();
+  await page.click("#run");
+  const ok = await waitCall(i);
+  assert.equal(ok.state, "done", ok.text);
+  assert.ok(ok.text.includes(`markup says: ${evil}`), ok.text);
+  await page.check('#tool-fields [name="fail"]');
+  i = await callCount();
+  await page.click("#run");
+  const failed = await waitCall(i);
+  assert.equal(failed.state, "error", failed.text);
+  assert.ok(failed.text.includes(`markup failed: ${evil}`), failed.text);
+
+  const timeline = await run(() => document.getElementById("timeline").textContent);
+  assert.ok(timeline.includes(evil), "the instructions are not shown as text");
+  assert.deepEqual(await injected(), before, "server markup became elements (or ran)");
 });
 
 test("SIGTERM to serve.mjs stops the MCP server it started", T, async () => {

@@ -25,6 +25,7 @@ const CODE = {
   network: -33002,
   corsHeaderHidden: -33003,
   tooLarge: -33005,
+  rateLimited: -33015,
 };
 
 const FAULT_TOOLS = [
@@ -37,6 +38,9 @@ const FAULT_TOOLS = [
   "slow",
   "error-500",
   "hide-session-header",
+  "endless-event",
+  "deep-json",
+  "elicit-flood",
 ];
 
 const TEST_TIMEOUT = 60_000;
@@ -86,12 +90,19 @@ const PAGE_HELPERS = `
   window.__faults = {
     settle,
     client: null,
+    elicitations: [], // what onElicitation saw (connect with { declineElicitations: true })
     async connect(url, options = {}) {
+      const { declineElicitations, ...rest } = options;
+      const handler = (req) => {
+        window.__faults.elicitations.push({ mode: req.mode, url: req.url, elicitationId: req.elicitationId });
+        return { action: "decline" };
+      };
       return settle(async () => {
         const c = await McpClient.connect(url, {
           clientInfo: { name: "fault-tests", version: "1.0.0" },
           requestTimeoutMs: 15000,
-          ...options,
+          ...(declineElicitations ? { onElicitation: handler } : {}),
+          ...rest,
         });
         window.__faults.client = c;
         return { protocolVersion: c.protocolVersion, serverInfo: c.serverInfo };
@@ -296,7 +307,7 @@ test("unknown-id over SSE: the stream ends without our response, -32600", { time
 for (const [label, args] of [
   ["chunked JSON", {}],
   ["JSON with Content-Length", { declareLength: true }],
-  ["one SSE event", { sse: true }],
+  ["one 20 MiB SSE event", { sse: true, bytes: 20 * 1024 * 1024 }],
 ]) {
   test(`oversized (${label}): a result over 16 MiB rejects with -33005`, { timeout: TEST_TIMEOUT }, async (t) => {
     const s = await connected(t);
@@ -353,6 +364,112 @@ test("slow: aborting the signal rejects with -32800 and sends notifications/canc
     () => stats.cancelled.some((p) => p?.requestId === slowCallId(stats)),
     "no notifications/cancelled for the aborted request",
   );
+  await assertEchoWorks(s);
+});
+
+// ---- floods and unbounded input ---------------------------------------------------------------
+
+/** The page answers a trivial evaluate promptly: nothing is hogging its event loop. */
+async function assertResponsive(s, what) {
+  const t0 = Date.now();
+  await s.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+  const lag = Date.now() - t0;
+  assert.ok(lag < 2000, `${what}: the page took ${lag} ms to run a 0 ms timer`);
+}
+
+test("endless-event: an SSE event that never ends is cut at maxMessageBytes with -33005, the stream is closed", { timeout: TEST_TIMEOUT }, async (t) => {
+  const s = await connected(t);
+  const r = await s.call("endless-event", {}, { timeoutMs: 30_000 });
+  assertTypedError(r, CODE.tooLarge, "endless-event");
+  await eventually(() => s.server.stats.endlessEvent.aborted === 1, "the server did not see the stream closed");
+  const written = s.server.stats.endlessEvent.bytesWritten;
+  t.diagnostic(`the server wrote ${(written / 1048576).toFixed(1)} MiB before the client closed the stream`);
+  assert.ok(written < 64 * 1048576, "the client read the whole 64 MiB: nothing bounded the event");
+  await assertResponsive(s, "endless-event");
+  await assertEchoWorks(s);
+});
+
+for (const [label, args] of [
+  ["JSON", {}],
+  ["SSE", { sse: true }],
+]) {
+  test(`deep-json (${label}): a result nested 100,000 deep arrives intact, parsed by the engine; nothing recurses into it`, { timeout: TEST_TIMEOUT }, async (t) => {
+    const s = await connected(t);
+    const r = await s.evaluate(
+      (args) =>
+        window.__faults.settle(async () => {
+          const result = await window.__faults.client.callTool("deep-json", args);
+          let depth = 0;
+          for (let v = result._meta.deep; Array.isArray(v); v = v[0]) depth++;
+          return { text: result.content[0].text, depth };
+        }),
+      args,
+    );
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assert.deepEqual(r.value, { text: "deep", depth: 100_000 });
+    await assertResponsive(s, `deep-json (${label})`);
+    await assertEchoWorks(s);
+  });
+}
+
+test("elicit-flood: 1,000 URL elicitations at once reach the app at most 10 times; the rest are refused with -33015", { timeout: TEST_TIMEOUT }, async (t) => {
+  const s = await setup(t);
+  const c = await s.connect(s.server.url, { declineElicitations: true });
+  assert.equal(c.ok, true, JSON.stringify(c));
+  const r = await s.call("elicit-flood", {}, { timeoutMs: 45_000 });
+  assert.equal(r.ok, true, JSON.stringify(r));
+  const tally = r.value.structuredContent;
+  t.diagnostic(JSON.stringify(tally));
+  const seen = await s.evaluate(() => window.__faults.elicitations.length);
+  assert.equal(seen, 10, "the app was handed more (or fewer) elicitations than the guard allows");
+  assert.deepEqual(tally, { "result decline": 10, [`error ${CODE.rateLimited}`]: 990 }, "every request was answered once");
+  assert.equal(s.server.stats.elicitFlood.answers, 1000);
+  await assertResponsive(s, "elicit-flood");
+  await assertEchoWorks(s);
+});
+
+test("10,000 requests in flight: each settles with its own typed error when aborted, and the client goes on", { timeout: TEST_TIMEOUT }, async (t) => {
+  const s = await setup(t);
+  // The real server for everything but the held tool; `hold` is answered by nobody until the
+  // caller aborts, and cancellations are counted in the page instead of making 10,000 POSTs.
+  await s.evaluate(() => {
+    window.__hold = { started: 0, cancelled: 0 };
+    window.__holdFetch = (input, init = {}) => {
+      const body = typeof init.body === "string" ? init.body : "";
+      if (body.includes('"notifications/cancelled"')) {
+        window.__hold.cancelled += 1;
+        return Promise.resolve(new Response(null, { status: 202 }));
+      }
+      if (!body.includes('"name":"hold"')) return fetch(input, init);
+      window.__hold.started += 1;
+      return new Promise((_resolve, reject) => {
+        init.signal?.addEventListener("abort", () => reject(init.signal.reason ?? new DOMException("aborted", "AbortError")));
+      });
+    };
+  });
+  const c = await s.evaluate((url) => window.__faults.connect(url, { fetch: window.__holdFetch, requestTimeoutMs: 0 }), s.server.url);
+  assert.equal(c.ok, true, JSON.stringify(c));
+  const r = await s.evaluate(async () => {
+    const f = window.__faults;
+    const ctrl = new AbortController();
+    const calls = Array.from({ length: 10_000 }, () => f.settle(() => f.client.callTool("hold", {}, { signal: ctrl.signal })));
+    // Every request reached fetch, and the page still runs timers while they are pending.
+    for (let i = 0; i < 200 && window.__hold.started < 10_000; i++) await new Promise((r) => setTimeout(r, 25));
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 0));
+    const lagWhilePending = performance.now() - t0;
+    const started = window.__hold.started;
+    ctrl.abort();
+    const outcomes = await Promise.all(calls);
+    const codes = {};
+    for (const o of outcomes) codes[o.ok ? "ok" : o.code] = (codes[o.ok ? "ok" : o.code] ?? 0) + 1;
+    return { started, codes, lagWhilePending, cancelled: window.__hold.cancelled };
+  });
+  t.diagnostic(JSON.stringify(r));
+  assert.equal(r.started, 10_000);
+  assert.deepEqual(r.codes, { [CODE.cancelled]: 10_000 });
+  assert.equal(r.cancelled, 10_000, "not every abandoned request was cancelled at the server");
+  assert.ok(r.lagWhilePending < 2000, `a 0 ms timer took ${r.lagWhilePending} ms with 10,000 requests pending`);
   await assertEchoWorks(s);
 });
 
