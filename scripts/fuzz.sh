@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 runs="${1:-10000000}"
 seconds="${2:-900}"
-targets=(sse jsonrpc url_policy header_encoding form_validation www_authenticate)
+targets=(sse jsonrpc url_policy header_encoding form_validation www_authenticate oauth)
 
 # Safe Rust: no sanitizer, which runs the targets about three times faster. Debug assertions
 # on, so integer overflow is a finding too.

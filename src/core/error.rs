@@ -23,6 +23,11 @@ pub mod codes {
     pub const INVALID_ARGUMENT: i64 = -33006;
     pub const PAGINATION_LIMIT: i64 = -33007;
     pub const AUTHORIZATION_REQUIRED: i64 = -33020;
+    pub const AUTHORIZATION_DISCOVERY: i64 = -33021;
+    pub const AUTHORIZATION_REGISTRATION: i64 = -33022;
+    pub const AUTHORIZATION_DENIED: i64 = -33023;
+    pub const AUTHORIZATION_CALLBACK: i64 = -33024;
+    pub const AUTHORIZATION_TOKEN: i64 = -33025;
     pub const URL_ELICITATION_REQUIRED: i64 = -32042;
     pub const INVALID_ELICITATION_URL: i64 = -33010;
     pub const POPUP_BLOCKED: i64 = -33011;
@@ -39,6 +44,25 @@ pub struct Violation {
     /// The property name; empty for the content as a whole.
     pub field: String,
     pub message: String,
+}
+
+/// Why authorizing with a server's OAuth authorization server failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthFailure {
+    /// No usable protected resource or authorization server metadata (missing, invalid, for
+    /// another resource, another issuer, no PKCE S256).
+    Discovery(String),
+    /// Dynamic Client Registration was refused, or answered something unusable.
+    Registration { error: Option<String>, description: Option<String> },
+    /// The user (or the authorization server, `access_denied`) said no.
+    Denied { description: Option<String> },
+    /// The authorization server's answer to the authorization request was another error.
+    Authorize { error: String, description: Option<String> },
+    /// A callback that does not answer this request: wrong `state`, wrong or missing `iss`.
+    Callback(String),
+    /// The token endpoint refused, or answered something unusable.
+    Token { error: String, description: Option<String> },
 }
 
 /// Why a message from the server was not a valid JSON-RPC/MCP message.
@@ -101,6 +125,8 @@ pub enum Error {
     ElicitationRateLimited { max: u32, window_ms: u32 },
     /// The user declined or cancelled an elicitation the request depended on.
     ElicitationDeclined { action: String },
+    /// OAuth authorization with the server's authorization server failed.
+    Authorization(AuthFailure),
 }
 
 impl Error {
@@ -128,6 +154,13 @@ impl Error {
             Error::ElicitationLoop { .. } => ELICITATION_LOOP,
             Error::ElicitationRateLimited { .. } => ELICITATION_RATE_LIMITED,
             Error::ElicitationDeclined { .. } => ELICITATION_DECLINED,
+            Error::Authorization(a) => match a {
+                AuthFailure::Discovery(_) => AUTHORIZATION_DISCOVERY,
+                AuthFailure::Registration { .. } => AUTHORIZATION_REGISTRATION,
+                AuthFailure::Denied { .. } => AUTHORIZATION_DENIED,
+                AuthFailure::Authorize { .. } | AuthFailure::Callback(_) => AUTHORIZATION_CALLBACK,
+                AuthFailure::Token { .. } => AUTHORIZATION_TOKEN,
+            },
         }
     }
 }
@@ -201,6 +234,24 @@ impl fmt::Display for Error {
                 write!(f, "the server asked for more than {max} elicitations within {window_ms} ms; refused")
             }
             Error::ElicitationDeclined { action } => write!(f, "the user chose to {action} the elicitation this request needs"),
+            Error::Authorization(a) => {
+                let (what, error, description) = match a {
+                    AuthFailure::Discovery(why) => return write!(f, "authorization discovery failed: {why}"),
+                    AuthFailure::Callback(why) => return write!(f, "refused the authorization callback: {why}"),
+                    AuthFailure::Registration { error, description } => ("client registration was refused", error.as_deref(), description),
+                    AuthFailure::Denied { description } => ("the authorization was denied", None, description),
+                    AuthFailure::Authorize { error, description } => ("the authorization failed", Some(error.as_str()), description),
+                    AuthFailure::Token { error, description } => ("the token request failed", Some(error.as_str()), description),
+                };
+                f.write_str(what)?;
+                if let Some(e) = error {
+                    write!(f, ": {e}")?;
+                }
+                if let Some(d) = description {
+                    write!(f, " ({d})")?;
+                }
+                Ok(())
+            }
         }
     }
 }

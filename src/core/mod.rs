@@ -12,4 +12,5 @@ pub mod jsonrpc;
 pub mod modern;
 pub mod model;
 pub mod negotiate;
+pub mod oauth;
 pub mod sse;
