@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, existsSync, copyFileSync } from "node:fs";
 
 const path = new URL("../pkg/package.json", import.meta.url);
 const pkg = JSON.parse(readFileSync(path, "utf8"));
-const extras = ["elicitation-complete.js", "elicitation-dialog.js", "elicitation-dialog.d.ts"].filter((f) => existsSync(new URL(`../pkg/${f}`, import.meta.url)));
+const extras = ["elicitation-complete.js", "oauth-callback.js", "elicitation-dialog.js", "elicitation-dialog.d.ts"].filter((f) => existsSync(new URL(`../pkg/${f}`, import.meta.url)));
 // The licences of Cargo.toml's `MIT OR Apache-2.0`, whether or not wasm-pack copied them.
 const licences = ["LICENSE-MIT", "LICENSE-APACHE"];
 for (const f of licences) copyFileSync(new URL(`../${f}`, import.meta.url), new URL(`../pkg/${f}`, import.meta.url));
@@ -14,6 +14,7 @@ pkg.exports = {
   ".": { types: "./mcp_web_client.d.ts", default: "./mcp_web_client.js" },
   "./mcp_web_client_bg.wasm": "./mcp_web_client_bg.wasm",
   "./elicitation-complete.js": "./elicitation-complete.js",
+  "./oauth-callback.js": "./oauth-callback.js",
   "./elicitation-dialog.js": { types: "./elicitation-dialog.d.ts", default: "./elicitation-dialog.js" },
 };
 writeFileSync(path, JSON.stringify(pkg, null, 2) + "\n");

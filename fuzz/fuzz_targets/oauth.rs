@@ -23,9 +23,14 @@ fuzz_target!(|input: &[u8]| {
         assert!(s == r || s.starts_with(&format!("{r}/")), "{a:?} covers {b:?}");
     }
     let _ = secure_url(a);
-    let _ = parse_protected_resource(text, "https://m.example/mcp");
-    let _ = parse_auth_server(text, "https://as.example");
-    let _ = parse_token_response(200, text, false);
-    let _ = parse_registration(201, text);
+    let doc = match serde_json::from_str(text) {
+        Ok(serde_json::Value::Object(o)) => Some(o),
+        _ => None,
+    };
+    let _ = parse_protected_resource(doc.as_ref(), "https://m.example/mcp");
+    let _ = parse_auth_server(doc.as_ref(), "https://as.example", input.len() % 2 == 0);
+    let _ = parse_token_response(200, doc.as_ref(), false);
+    let _ = parse_token_response(400, doc.as_ref(), true);
+    let _ = parse_registration(201, doc.as_ref());
     let _ = select_scope(Some(a), &[b.to_owned()], Some(b));
 });

@@ -80,6 +80,10 @@ pub trait JsonObject: Sized {
     fn field(&self, key: &str) -> Field<Self>;
     /// The JSON text of a field, for passing error `data` through.
     fn field_json(&self, key: &str) -> Option<String>;
+    /// An array of strings: empty when absent or null, `None` when it is anything else.
+    fn strings(&self, key: &str) -> Option<Vec<String>>;
+    /// Whether the field is JSON `true`.
+    fn is_true(&self, key: &str) -> bool;
 }
 
 /// A parsed message's top level.
@@ -348,6 +352,17 @@ impl JsonObject for serde_json::Map<String, serde_json::Value> {
     }
     fn field_json(&self, key: &str) -> Option<String> {
         self.get(key).map(|v| v.to_string())
+    }
+    fn strings(&self, key: &str) -> Option<Vec<String>> {
+        use serde_json::Value;
+        match self.get(key) {
+            None | Some(Value::Null) => Some(Vec::new()),
+            Some(Value::Array(a)) => a.iter().map(|v| v.as_str().map(str::to_owned)).collect(),
+            Some(_) => None,
+        }
+    }
+    fn is_true(&self, key: &str) -> bool {
+        self.get(key) == Some(&serde_json::Value::Bool(true))
     }
 }
 

@@ -7,9 +7,16 @@
 //! lowercase scheme and host, no default port, a path that starts with `/`. The edge fetches,
 //! draws the random bytes and the SHA-256 (WebCrypto) and opens the window; this module decides.
 
-use serde::Deserialize;
-
 use super::error::{AuthFailure, Error};
+use super::jsonrpc::{quote, Field, JsonObject};
+
+/// A string field; `None` when absent, null or not a string.
+fn string<O: JsonObject>(o: &O, key: &str) -> Option<String> {
+    match o.field(key) {
+        Field::String(s) => Some(s),
+        _ => None,
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Discovery
@@ -49,12 +56,10 @@ pub fn authorization_server_metadata_urls(issuer_origin: &str, issuer_path: &str
 }
 
 /// What a Protected Resource Metadata document says (RFC 9728 §2), as far as a client needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProtectedResource {
     pub resource: String,
-    #[serde(default)]
     pub authorization_servers: Vec<String>,
-    #[serde(default)]
     pub scopes_supported: Vec<String>,
 }
 
@@ -62,19 +67,19 @@ pub struct ProtectedResource {
 /// `resource` must be the server URL itself or a prefix of it at a path boundary, on the same
 /// origin (RFC 9728 §3.3: a document for another resource is refused, it may be an attack), and
 /// it must name an authorization server.
-pub fn parse_protected_resource(text: &str, server_url: &str) -> Result<ProtectedResource, Error> {
-    let doc: ProtectedResource =
-        serde_json::from_str(text).map_err(|e| discovery(format!("the protected resource metadata is not valid: {e}")))?;
-    if !resource_covers(&doc.resource, server_url) {
-        return Err(discovery(format!(
-            "the protected resource metadata is for \"{}\", not for this server ({server_url})",
-            doc.resource
-        )));
+pub fn parse_protected_resource<O: JsonObject>(doc: Option<&O>, server_url: &str) -> Result<ProtectedResource, Error> {
+    let invalid = |what: &str| discovery(format!("the protected resource metadata {what}"));
+    let doc = doc.ok_or_else(|| invalid("is not a JSON object"))?;
+    let resource = string(doc, "resource").ok_or_else(|| invalid("has no \"resource\""))?;
+    let authorization_servers = doc.strings("authorization_servers").ok_or_else(|| invalid("has an invalid \"authorization_servers\""))?;
+    let scopes_supported = doc.strings("scopes_supported").ok_or_else(|| invalid("has an invalid \"scopes_supported\""))?;
+    if !resource_covers(&resource, server_url) {
+        return Err(discovery(format!("the protected resource metadata is for \"{resource}\", not for this server ({server_url})")));
     }
-    if doc.authorization_servers.is_empty() {
-        return Err(discovery("the protected resource metadata names no authorization server".into()));
+    if authorization_servers.is_empty() {
+        return Err(invalid("names no authorization server"));
     }
-    Ok(doc)
+    Ok(ProtectedResource { resource, authorization_servers, scopes_supported })
 }
 
 /// Whether a token for `resource` may be used at `server_url`: the same URL, or `resource` is a
@@ -92,52 +97,106 @@ pub fn resource_covers(resource: &str, server_url: &str) -> bool {
 }
 
 /// An authorization server's metadata (RFC 8414 §2), the fields a browser client uses.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthServer {
     pub issuer: String,
     pub authorization_endpoint: String,
     pub token_endpoint: String,
-    #[serde(default)]
     pub registration_endpoint: Option<String>,
-    #[serde(default)]
     pub scopes_supported: Vec<String>,
-    #[serde(default)]
-    pub response_types_supported: Vec<String>,
-    #[serde(default)]
-    pub code_challenge_methods_supported: Vec<String>,
-    #[serde(default)]
     pub token_endpoint_auth_methods_supported: Vec<String>,
-    #[serde(default)]
     pub client_id_metadata_document_supported: bool,
-    #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
-    #[serde(default)]
     pub dpop_signing_alg_values_supported: Vec<String>,
 }
 
 /// Reads an authorization server's metadata fetched for `expected_issuer`. Refused: an `issuer`
 /// that is not exactly the one asked for (RFC 8414 §3.3), no PKCE `S256` (MCP: a client MUST
 /// refuse to proceed without it), endpoints that are neither `https:` nor loopback `http:`.
-pub fn parse_auth_server(text: &str, expected_issuer: &str) -> Result<AuthServer, Error> {
-    let doc: AuthServer =
-        serde_json::from_str(text).map_err(|e| discovery(format!("the authorization server metadata is not valid: {e}")))?;
-    if doc.issuer != expected_issuer {
-        return Err(discovery(format!(
-            "the authorization server metadata names issuer \"{}\", not \"{expected_issuer}\"",
-            doc.issuer
-        )));
+///
+/// `legacy`: the issuer was not named by protected resource metadata but guessed as the MCP
+/// server's origin (servers of the 2025-03-26 era); then any issuer on that origin is accepted.
+pub fn parse_auth_server<O: JsonObject>(doc: Option<&O>, expected_issuer: &str, legacy: bool) -> Result<AuthServer, Error> {
+    let invalid = |what: &str| discovery(format!("the authorization server metadata {what}"));
+    let doc = doc.ok_or_else(|| invalid("is not a JSON object"))?;
+    let required = |key: &str| string(doc, key).ok_or_else(|| invalid(&format!("has no \"{key}\"")));
+    let list = |key: &str| doc.strings(key).ok_or_else(|| invalid(&format!("has an invalid \"{key}\"")));
+    let issuer = required("issuer")?;
+    let same_origin = |i: &str| i.strip_prefix(expected_issuer).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if issuer != expected_issuer && !(legacy && same_origin(&issuer)) {
+        return Err(invalid(&format!("names issuer \"{issuer}\", not \"{expected_issuer}\"")));
     }
-    if !doc.code_challenge_methods_supported.iter().any(|m| m == "S256") {
+    if !list("code_challenge_methods_supported")?.iter().any(|m| m == "S256") {
         return Err(discovery("the authorization server does not support PKCE with S256".into()));
     }
-    if !doc.response_types_supported.is_empty() && !doc.response_types_supported.iter().any(|t| t == "code") {
+    let response_types = list("response_types_supported")?;
+    if !response_types.is_empty() && !response_types.iter().any(|t| t == "code") {
         return Err(discovery("the authorization server does not offer the authorization code flow".into()));
     }
-    let endpoints = [Some(&doc.authorization_endpoint), Some(&doc.token_endpoint), doc.registration_endpoint.as_ref()];
+    let a = AuthServer {
+        issuer,
+        authorization_endpoint: required("authorization_endpoint")?,
+        token_endpoint: required("token_endpoint")?,
+        registration_endpoint: string(doc, "registration_endpoint"),
+        scopes_supported: list("scopes_supported")?,
+        token_endpoint_auth_methods_supported: list("token_endpoint_auth_methods_supported")?,
+        client_id_metadata_document_supported: doc.is_true("client_id_metadata_document_supported"),
+        authorization_response_iss_parameter_supported: doc.is_true("authorization_response_iss_parameter_supported"),
+        dpop_signing_alg_values_supported: list("dpop_signing_alg_values_supported")?,
+    };
+    let endpoints = [Some(&a.authorization_endpoint), Some(&a.token_endpoint), a.registration_endpoint.as_ref()];
     if let Some(bad) = endpoints.into_iter().flatten().find(|u| !secure_url(u)) {
         return Err(discovery(format!("the authorization server endpoint \"{bad}\" is neither https: nor loopback http:")));
     }
-    Ok(doc)
+    Ok(a)
+}
+
+/// The endpoints a 2025-03-26 server without any metadata has: `/authorize`, `/token` and
+/// `/register` at its origin.
+pub fn default_auth_server(origin: &str) -> AuthServer {
+    AuthServer {
+        issuer: origin.to_owned(),
+        authorization_endpoint: format!("{origin}/authorize"),
+        token_endpoint: format!("{origin}/token"),
+        registration_endpoint: Some(format!("{origin}/register")),
+        scopes_supported: Vec::new(),
+        token_endpoint_auth_methods_supported: Vec::new(),
+        client_id_metadata_document_supported: false,
+        authorization_response_iss_parameter_supported: false,
+        dpop_signing_alg_values_supported: Vec::new(),
+    }
+}
+
+/// How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// A public client: `client_id` in the body, no secret (what a browser app should be).
+    None,
+    /// `Authorization: Basic` with the id and secret.
+    Basic,
+    /// `client_secret` in the body.
+    Post,
+}
+
+/// The method to use with a secret (if the client has one): `none` when the server takes it or
+/// says nothing, else `client_secret_basic`, else `client_secret_post`.
+pub fn client_auth(supported: &[String], has_secret: bool) -> ClientAuth {
+    let offers = |m: &str| supported.iter().any(|s| s == m);
+    if !has_secret || supported.is_empty() || offers("none") {
+        ClientAuth::None
+    } else if offers("client_secret_basic") || !offers("client_secret_post") {
+        ClientAuth::Basic
+    } else {
+        ClientAuth::Post
+    }
+}
+
+/// The `Authorization` value of `client_secret_basic`: id and secret form-encoded, then base64.
+pub fn basic_credentials(client_id: &str, secret: &str) -> String {
+    let (mut id, mut pw) = (String::new(), String::new());
+    encode_component(&mut id, client_id);
+    encode_component(&mut pw, secret);
+    format!("Basic {}", super::modern::base64(format!("{id}:{pw}").as_bytes()))
 }
 
 /// `https:`, or `http:` to localhost, 127.0.0.0/8 or [::1] (the same rule as elicitation URLs).
@@ -342,16 +401,21 @@ pub fn check_callback(query: &str, expected_state: &str, issuer: &str, iss_adver
 // Token and registration endpoints
 // ---------------------------------------------------------------------------------------------
 
-/// The token request body for an authorization code (RFC 6749 §4.1.3, PKCE, RFC 8707).
-pub fn token_request_code(code: &str, redirect_uri: &str, client_id: &str, code_verifier: &str, resource: &str) -> String {
-    form_encode(&[
+/// The token request body for an authorization code (RFC 6749 §4.1.3, PKCE, RFC 8707); with
+/// `client_secret` for `client_secret_post`.
+pub fn token_request_code(code: &str, redirect_uri: &str, client_id: &str, code_verifier: &str, resource: &str, client_secret: Option<&str>) -> String {
+    let mut pairs = vec![
         ("grant_type", "authorization_code"),
         ("code", code),
         ("redirect_uri", redirect_uri),
         ("client_id", client_id),
         ("code_verifier", code_verifier),
         ("resource", resource),
-    ])
+    ];
+    if let Some(secret) = client_secret {
+        pairs.push(("client_secret", secret));
+    }
+    form_encode(&pairs)
 }
 
 /// The token request body for a refresh (RFC 6749 §6, RFC 8707).
@@ -360,45 +424,45 @@ pub fn token_request_refresh(refresh_token: &str, client_id: &str, resource: &st
 }
 
 /// A token response (RFC 6749 §5.1).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tokens {
     pub access_token: String,
     pub token_type: String,
-    #[serde(default)]
     pub expires_in: Option<f64>,
-    #[serde(default)]
     pub refresh_token: Option<String>,
-    #[serde(default)]
     pub scope: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct OAuthErrorBody {
-    error: String,
-    #[serde(default)]
-    error_description: Option<String>,
+/// The `error` and `error_description` of an OAuth error response, when it is one.
+fn oauth_error<O: JsonObject>(doc: Option<&O>) -> Option<(String, Option<String>)> {
+    let doc = doc?;
+    Some((string(doc, "error")?, string(doc, "error_description")))
 }
 
 /// Reads the token endpoint's answer: the tokens of a 200 whose `token_type` is Bearer (or DPoP,
 /// when the client asked for it); the server's `error`/`error_description` otherwise.
-pub fn parse_token_response(status: u16, text: &str, dpop: bool) -> Result<Tokens, Error> {
+pub fn parse_token_response<O: JsonObject>(status: u16, doc: Option<&O>, dpop: bool) -> Result<Tokens, Error> {
     let token_error = |error: String, description: Option<String>| Error::Authorization(AuthFailure::Token { error, description });
+    let invalid = |why: &str| token_error("invalid_response".into(), Some(why.into()));
     if status != 200 {
-        return Err(match serde_json::from_str::<OAuthErrorBody>(text) {
-            Ok(e) => token_error(e.error, e.error_description),
-            Err(_) => token_error(format!("HTTP {status}"), None),
-        });
+        let (error, description) = oauth_error(doc).unwrap_or_else(|| (format!("HTTP {status}"), None));
+        return Err(token_error(error, description));
     }
-    let tokens: Tokens = serde_json::from_str(text).map_err(|e| token_error("invalid_response".into(), Some(format!("the token response is not valid: {e}"))))?;
+    let doc = doc.ok_or_else(|| invalid("the token response is not a JSON object"))?;
+    let tokens = Tokens {
+        access_token: string(doc, "access_token").unwrap_or_default(),
+        token_type: string(doc, "token_type").unwrap_or_default(),
+        expires_in: match doc.field("expires_in") {
+            Field::Absent | Field::Null => None,
+            Field::Number(n) if n.is_finite() && n >= 0.0 => Some(n),
+            _ => return Err(invalid("expires_in is not a non-negative number")),
+        },
+        refresh_token: string(doc, "refresh_token"),
+        scope: string(doc, "scope"),
+    };
     let kind_ok = tokens.token_type.eq_ignore_ascii_case("bearer") || (dpop && tokens.token_type.eq_ignore_ascii_case("dpop"));
     if tokens.access_token.is_empty() || !kind_ok {
-        return Err(token_error(
-            "invalid_response".into(),
-            Some(format!("unusable token (type \"{}\")", tokens.token_type)),
-        ));
-    }
-    if tokens.expires_in.is_some_and(|e| !e.is_finite() || e < 0.0) {
-        return Err(token_error("invalid_response".into(), Some("expires_in is not a non-negative number".into())));
+        return Err(invalid(&format!("unusable token (type \"{}\")", tokens.token_type)));
     }
     Ok(tokens)
 }
@@ -406,45 +470,40 @@ pub fn parse_token_response(status: u16, text: &str, dpop: bool) -> Result<Token
 /// The Dynamic Client Registration request (RFC 7591 §2) of a browser app: a public client
 /// (`token_endpoint_auth_method: none`) with its redirect URI, as a `web` application.
 pub fn registration_request(redirect_uri: &str, client_name: &str, client_uri: Option<&str>, scope: Option<&str>) -> String {
-    let mut o = serde_json::json!({
-        "redirect_uris": [redirect_uri],
-        "client_name": client_name,
-        "grant_types": ["authorization_code", "refresh_token"],
-        "response_types": ["code"],
-        "token_endpoint_auth_method": "none",
-        "application_type": "web",
-    });
-    if let Some(uri) = client_uri {
-        o["client_uri"] = uri.into();
+    let mut o = format!(
+        r#"{{"redirect_uris":[{}],"client_name":{},"grant_types":["authorization_code","refresh_token"],"response_types":["code"],"token_endpoint_auth_method":"none","application_type":"web""#,
+        quote(redirect_uri),
+        quote(client_name)
+    );
+    for (key, value) in [("client_uri", client_uri), ("scope", scope)] {
+        if let Some(v) = value {
+            o.push_str(&format!(",{}:{}", quote(key), quote(v)));
+        }
     }
-    if let Some(scope) = scope {
-        o["scope"] = scope.into();
-    }
-    o.to_string()
+    o.push('}');
+    o
 }
 
 /// What registration returned (RFC 7591 §3.2.1).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registration {
     pub client_id: String,
-    #[serde(default)]
     pub client_secret: Option<String>,
 }
 
 /// Reads the registration endpoint's answer: a 201 (or 200) with a `client_id`; otherwise the
 /// server's `error`/`error_description`.
-pub fn parse_registration(status: u16, text: &str) -> Result<Registration, Error> {
+pub fn parse_registration<O: JsonObject>(status: u16, doc: Option<&O>) -> Result<Registration, Error> {
     let refused = |error: Option<String>, description: Option<String>| Error::Authorization(AuthFailure::Registration { error, description });
     if status != 201 && status != 200 {
-        return Err(match serde_json::from_str::<OAuthErrorBody>(text) {
-            Ok(e) => refused(Some(e.error), e.error_description),
-            Err(_) => refused(None, Some(format!("HTTP {status}"))),
+        return Err(match oauth_error(doc) {
+            Some((e, d)) => refused(Some(e), d),
+            None => refused(None, Some(format!("HTTP {status}"))),
         });
     }
-    match serde_json::from_str::<Registration>(text) {
-        Ok(r) if !r.client_id.is_empty() => Ok(r),
-        Ok(_) => Err(refused(None, Some("the registration response has an empty client_id".into()))),
-        Err(e) => Err(refused(None, Some(format!("the registration response is not valid: {e}")))),
+    match doc.and_then(|d| string(d, "client_id")) {
+        Some(client_id) if !client_id.is_empty() => Ok(Registration { client_id, client_secret: doc.and_then(|d| string(d, "client_secret")) }),
+        _ => Err(refused(None, Some("the registration response has no client_id".into()))),
     }
 }
 
@@ -459,6 +518,32 @@ mod tests {
 
     fn code(r: Result<impl std::fmt::Debug, Error>) -> i64 {
         r.expect_err("expected an error").code()
+    }
+
+    type Obj = serde_json::Map<String, serde_json::Value>;
+
+    /// The document as the edge hands it over: an object, or `None` for anything else.
+    fn obj(text: &str) -> Option<Obj> {
+        match serde_json::from_str(text) {
+            Ok(serde_json::Value::Object(o)) => Some(o),
+            _ => None,
+        }
+    }
+
+    fn prm(text: &str, server: &str) -> Result<ProtectedResource, Error> {
+        parse_protected_resource(obj(text).as_ref(), server)
+    }
+
+    fn asm(text: &str, issuer: &str) -> Result<AuthServer, Error> {
+        parse_auth_server(obj(text).as_ref(), issuer, false)
+    }
+
+    fn token(status: u16, text: &str, dpop: bool) -> Result<Tokens, Error> {
+        parse_token_response(status, obj(text).as_ref(), dpop)
+    }
+
+    fn registration(status: u16, text: &str) -> Result<Registration, Error> {
+        parse_registration(status, obj(text).as_ref())
     }
 
     #[test]
@@ -493,21 +578,21 @@ mod tests {
     #[test]
     fn protected_resource_metadata_must_be_for_this_server() {
         let doc = |resource: &str| format!(r#"{{"resource":"{resource}","authorization_servers":["https://as.example"],"scopes_supported":["a","b"]}}"#);
-        let ok = parse_protected_resource(&doc("https://m.example/mcp"), "https://m.example/mcp").unwrap();
+        let ok = prm(&doc("https://m.example/mcp"), "https://m.example/mcp").unwrap();
         assert_eq!(ok.authorization_servers, ["https://as.example"]);
         assert_eq!(ok.scopes_supported, ["a", "b"]);
         // A prefix at a path boundary covers the server; the origin alone too.
-        assert!(parse_protected_resource(&doc("https://m.example/"), "https://m.example/mcp?x=1").is_ok());
-        assert!(parse_protected_resource(&doc("https://m.example"), "https://m.example/mcp").is_ok());
+        assert!(prm(&doc("https://m.example/"), "https://m.example/mcp?x=1").is_ok());
+        assert!(prm(&doc("https://m.example"), "https://m.example/mcp").is_ok());
         for other in ["https://m.example/mcp2", "https://m.example.evil/mcp", "https://evil.example/mcp", "https://m.example:8443/mcp", "", "https://"] {
-            assert_eq!(code(parse_protected_resource(&doc(other), "https://m.example/mcp")), codes::AUTHORIZATION_DISCOVERY, "{other}");
+            assert_eq!(code(prm(&doc(other), "https://m.example/mcp")), codes::AUTHORIZATION_DISCOVERY, "{other}");
         }
         assert!(!resource_covers("https://m.example/mcp", "https://m.example/mcp2"));
         assert!(!resource_covers("https://m.example/mcp/x", "https://m.example/mcp"));
         let none = r#"{"resource":"https://m.example/mcp","authorization_servers":[]}"#;
-        assert_eq!(code(parse_protected_resource(none, "https://m.example/mcp")), codes::AUTHORIZATION_DISCOVERY);
-        assert_eq!(code(parse_protected_resource("<html>", "https://m.example/mcp")), codes::AUTHORIZATION_DISCOVERY);
-        assert_eq!(code(parse_protected_resource(r#"{"resource":1}"#, "https://m.example/mcp")), codes::AUTHORIZATION_DISCOVERY);
+        assert_eq!(code(prm(none, "https://m.example/mcp")), codes::AUTHORIZATION_DISCOVERY);
+        assert_eq!(code(prm("<html>", "https://m.example/mcp")), codes::AUTHORIZATION_DISCOVERY);
+        assert_eq!(code(prm(r#"{"resource":1}"#, "https://m.example/mcp")), codes::AUTHORIZATION_DISCOVERY);
     }
 
     const AS: &str = r#"{
@@ -523,22 +608,45 @@ mod tests {
 
     #[test]
     fn authorization_server_metadata_is_checked() {
-        let a = parse_auth_server(AS, "https://as.example/t1").unwrap();
+        let a = asm(AS, "https://as.example/t1").unwrap();
         assert_eq!(a.token_endpoint, "https://as.example/t1/token");
         assert!(a.authorization_response_iss_parameter_supported);
         assert!(!a.client_id_metadata_document_supported);
         // The issuer must be exactly the one asked for: a trailing slash is another issuer.
-        assert_eq!(code(parse_auth_server(AS, "https://as.example/t1/")), codes::AUTHORIZATION_DISCOVERY);
-        assert_eq!(code(parse_auth_server(AS, "https://evil.example/t1")), codes::AUTHORIZATION_DISCOVERY);
+        assert_eq!(code(asm(AS, "https://as.example/t1/")), codes::AUTHORIZATION_DISCOVERY);
+        assert_eq!(code(asm(AS, "https://evil.example/t1")), codes::AUTHORIZATION_DISCOVERY);
         let no_pkce = AS.replace(r#"["plain", "S256"]"#, r#"["plain"]"#);
-        assert_eq!(code(parse_auth_server(&no_pkce, "https://as.example/t1")), codes::AUTHORIZATION_DISCOVERY);
+        assert_eq!(code(asm(&no_pkce, "https://as.example/t1")), codes::AUTHORIZATION_DISCOVERY);
         let absent_pkce = AS.replace(r#""code_challenge_methods_supported": ["plain", "S256"],"#, "");
-        assert_eq!(code(parse_auth_server(&absent_pkce, "https://as.example/t1")), codes::AUTHORIZATION_DISCOVERY);
+        assert_eq!(code(asm(&absent_pkce, "https://as.example/t1")), codes::AUTHORIZATION_DISCOVERY);
         let no_code = AS.replace(r#"["code"]"#, r#"["token"]"#);
-        assert_eq!(code(parse_auth_server(&no_code, "https://as.example/t1")), codes::AUTHORIZATION_DISCOVERY);
+        assert_eq!(code(asm(&no_code, "https://as.example/t1")), codes::AUTHORIZATION_DISCOVERY);
         let plain_http = AS.replace("https://as.example/t1/token", "http://as.example/t1/token");
-        let e = parse_auth_server(&plain_http, "https://as.example/t1").unwrap_err();
+        let e = asm(&plain_http, "https://as.example/t1").unwrap_err();
         assert!(e.to_string().contains("http://as.example/t1/token"), "{e}");
+    }
+
+    #[test]
+    fn a_guessed_issuer_accepts_any_issuer_of_its_origin() {
+        let legacy = AS.replace("https://as.example/t1\"", "https://as.example/oauth\"");
+        assert!(parse_auth_server(obj(&legacy).as_ref(), "https://as.example", true).is_ok());
+        assert_eq!(code(parse_auth_server(obj(&legacy).as_ref(), "https://as.example", false)), codes::AUTHORIZATION_DISCOVERY);
+        let other = AS.replace("\"issuer\": \"https://as.example/t1\"", "\"issuer\": \"https://as.example.evil\"");
+        assert_eq!(code(parse_auth_server(obj(&other).as_ref(), "https://as.example", true)), codes::AUTHORIZATION_DISCOVERY);
+        assert_eq!(default_auth_server("http://localhost:3").token_endpoint, "http://localhost:3/token");
+    }
+
+    #[test]
+    fn a_secret_is_sent_only_the_way_the_server_asks() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(client_auth(&s(&["client_secret_basic"]), false), ClientAuth::None);
+        assert_eq!(client_auth(&s(&[]), true), ClientAuth::None);
+        assert_eq!(client_auth(&s(&["none", "client_secret_post"]), true), ClientAuth::None);
+        assert_eq!(client_auth(&s(&["client_secret_post"]), true), ClientAuth::Post);
+        assert_eq!(client_auth(&s(&["client_secret_post", "client_secret_basic"]), true), ClientAuth::Basic);
+        assert_eq!(client_auth(&s(&["private_key_jwt"]), true), ClientAuth::Basic);
+        // RFC 6749 §2.3.1: form-encoded before base64 (":" in the id, space in the secret).
+        assert_eq!(basic_credentials("a:b", "c d"), format!("Basic {}", crate::core::modern::base64(b"a%3Ab:c+d")));
     }
 
     #[test]
@@ -639,7 +747,7 @@ mod tests {
     #[test]
     fn token_requests_are_form_encoded() {
         assert_eq!(
-            token_request_code("c/1", "https://app.example/cb", "id", "v", "https://m.example/mcp"),
+            token_request_code("c/1", "https://app.example/cb", "id", "v", "https://m.example/mcp", None),
             "grant_type=authorization_code&code=c%2F1&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&client_id=id&code_verifier=v\
              &resource=https%3A%2F%2Fm.example%2Fmcp"
         );
@@ -648,12 +756,12 @@ mod tests {
 
     #[test]
     fn token_responses_are_checked() {
-        let t = parse_token_response(200, r#"{"access_token":"at","token_type":"bearer","expires_in":3600,"refresh_token":"rt","scope":"a"}"#, false).unwrap();
+        let t = token(200, r#"{"access_token":"at","token_type":"bearer","expires_in":3600,"refresh_token":"rt","scope":"a"}"#, false).unwrap();
         assert_eq!((t.access_token.as_str(), t.expires_in, t.refresh_token.as_deref()), ("at", Some(3600.0), Some("rt")));
         let dpop = r#"{"access_token":"at","token_type":"DPoP"}"#;
-        assert!(parse_token_response(200, dpop, true).is_ok());
-        assert_eq!(code(parse_token_response(200, dpop, false)), codes::AUTHORIZATION_TOKEN);
-        let e = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"code used"}"#, false).unwrap_err();
+        assert!(token(200, dpop, true).is_ok());
+        assert_eq!(code(token(200, dpop, false)), codes::AUTHORIZATION_TOKEN);
+        let e = token(400, r#"{"error":"invalid_grant","error_description":"code used"}"#, false).unwrap_err();
         assert_eq!((e.code(), e.to_string()), (codes::AUTHORIZATION_TOKEN, "the token request failed: invalid_grant (code used)".into()));
         for (status, body) in [
             (500, "<html>oops</html>"),
@@ -664,7 +772,7 @@ mod tests {
             (200, r#"{"access_token":"at","token_type":"Bearer","expires_in":-1}"#),
             (200, r#"{"access_token":"at","token_type":"Bearer","expires_in":"soon"}"#),
         ] {
-            assert_eq!(code(parse_token_response(status, body, false)), codes::AUTHORIZATION_TOKEN, "{body}");
+            assert_eq!(code(token(status, body, false)), codes::AUTHORIZATION_TOKEN, "{body}");
         }
     }
 
@@ -676,11 +784,11 @@ mod tests {
         assert_eq!(body["application_type"], "web");
         assert_eq!(body["scope"], "a b");
         assert!(body.get("client_uri").is_none());
-        assert_eq!(parse_registration(201, r#"{"client_id":"c1","client_id_issued_at":1}"#).unwrap().client_id, "c1");
-        let e = parse_registration(400, r#"{"error":"invalid_redirect_uri","error_description":"not allowed"}"#).unwrap_err();
+        assert_eq!(registration(201, r#"{"client_id":"c1","client_id_issued_at":1}"#).unwrap().client_id, "c1");
+        let e = registration(400, r#"{"error":"invalid_redirect_uri","error_description":"not allowed"}"#).unwrap_err();
         assert_eq!((e.code(), e.to_string()), (codes::AUTHORIZATION_REGISTRATION, "client registration was refused: invalid_redirect_uri (not allowed)".into()));
         for (status, body) in [(201, r#"{"client_id":""}"#), (201, "{}"), (404, "")] {
-            assert_eq!(code(parse_registration(status, body)), codes::AUTHORIZATION_REGISTRATION, "{body}");
+            assert_eq!(code(registration(status, body)), codes::AUTHORIZATION_REGISTRATION, "{body}");
         }
     }
 }

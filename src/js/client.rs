@@ -20,6 +20,7 @@ use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptio
 use crate::web::json::stringify;
 use crate::web::timer::now_ms;
 use crate::web::fetch::Fetcher;
+use crate::web::oauth;
 
 const DEFAULT_TIMEOUT_MS: u32 = 60_000;
 const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
@@ -102,19 +103,33 @@ impl McpClient {
             roots: opts.roots.clone(),
             server: RefCell::new(JsValue::UNDEFINED),
         });
-        let config = Config {
-            url,
-            headers: opts.headers,
-            fetcher: Fetcher::new(opts.fetch),
-            max_message_bytes: opts.max_message_bytes,
-            capabilities: opts.capabilities,
-            client_info: opts.client_info,
-            requested: opts.requested,
-            connect_timeout_ms: opts.timeout_ms,
-            busy: opts.elicitations.busy.clone(),
-            cache: opts.cache,
+        let mut headers = opts.headers.clone();
+        // A 401 with `auth` set: authorize (once), then connect again with the token.
+        let mut authorized = false;
+        let (conn, result) = loop {
+            let config = Config {
+                url: url.clone(),
+                headers: headers.clone(),
+                fetcher: Fetcher::new(opts.fetch.clone()),
+                max_message_bytes: opts.max_message_bytes,
+                capabilities: opts.capabilities.clone(),
+                client_info: opts.client_info.clone(),
+                requested: opts.requested.clone(),
+                connect_timeout_ms: opts.timeout_ms,
+                busy: opts.elicitations.busy.clone(),
+                cache: opts.cache,
+            };
+            match (Connection::connect(config, host.clone()).await, &opts.auth) {
+                (Err(Error::AuthorizationRequired { hint, .. }), Some(auth)) if !authorized => {
+                    let fetcher = Fetcher::new(opts.fetch.clone());
+                    let token = oauth::authorize(auth, &fetcher, &url, hint.as_ref()).await.map_err(|e| to_js(&e))?;
+                    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+                    headers.push(("Authorization".into(), format!("Bearer {token}")));
+                    authorized = true;
+                }
+                (outcome, _) => break outcome.map_err(|e| to_js(&e))?,
+            }
         };
-        let (conn, result) = Connection::connect(config, host.clone()).await.map_err(|e| to_js(&e))?;
         let server_info = get(&result, "serverInfo");
         *host.server.borrow_mut() = server_info.clone();
         let inner = Inner {
@@ -666,6 +681,7 @@ impl Inner {
 /// The parsed `connect` options.
 struct Options {
     headers: Vec<(String, String)>,
+    auth: Option<oauth::Settings>,
     fetch: Option<Function>,
     timeout_ms: u32,
     max_message_bytes: usize,
@@ -775,7 +791,9 @@ impl Options {
         if roots.is_some() {
             caps.push(r#""roots":{"listChanged":true}"#);
         }
+        let closed_grace_ms = elicitations.settings.closed_grace_ms;
         Ok(Options {
+            auth: auth_settings(&get(&o, "auth"), closed_grace_ms)?,
             cache: get(&o, "cache").as_bool().unwrap_or(true),
             headers,
             fetch: func("fetch")?,
@@ -789,6 +807,31 @@ impl Options {
             roots,
         })
     }
+}
+
+/// The `auth` option: `{ onAuthorization, redirectUri, clientId?, clientSecret?, clientName?, clientMetadataUrl?, timeoutMs? }`.
+fn auth_settings(a: &JsValue, closed_grace_ms: u32) -> Result<Option<oauth::Settings>, JsValue> {
+    if a.is_undefined() || a.is_null() {
+        return Ok(None);
+    }
+    let string = |k: &str| get(a, k).as_string();
+    let on_authorization = get(a, "onAuthorization").dyn_into::<Function>().map_err(|_| invalid_argument("auth.onAuthorization must be a function"))?;
+    let redirect_uri = string("redirectUri")
+        .filter(|u| web_sys::Url::new(u).is_ok())
+        .ok_or_else(|| invalid_argument("auth.redirectUri must be the absolute URL of the page that runs oauth-callback.js"))?;
+    Ok(Some(oauth::Settings {
+        on_authorization,
+        redirect_uri,
+        client_id: string("clientId"),
+        client_secret: string("clientSecret"),
+        client_name: string("clientName").unwrap_or_else(|| "mcp-web-client".into()),
+        client_metadata_url: string("clientMetadataUrl"),
+        timeout_ms: match get(a, "timeoutMs").as_f64() {
+            Some(ms) => timeout_value(ms)?,
+            None => 10 * 60 * 1000,
+        },
+        closed_grace_ms,
+    }))
 }
 
 /// Bridges connection events and server requests to the app's callbacks and listeners.

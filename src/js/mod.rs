@@ -3,7 +3,7 @@
 mod client;
 mod dialog;
 mod elicitation;
-mod error;
+pub(crate) mod error;
 mod types;
 mod value;
 

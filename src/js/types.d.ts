@@ -231,6 +231,8 @@ export interface McpClientOptions {
   protocolVersion?: "auto" | ProtocolVersion;
   /** Extra headers for every request to the server. */
   headers?: { [name: string]: string };
+  /** OAuth 2.1 with the server's authorization server when it answers 401 at connect. */
+  auth?: AuthOptions;
   /** A fetch implementation to use instead of the global one. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Default per-request timeout in ms (60000); 0 disables it. */
@@ -300,6 +302,38 @@ export interface McpError extends Error {
   data?: unknown;
   /** With code -32042: the URL elicitations the request needs. */
   elicitations?: { elicitationId?: string; url: string; message: string }[];
+}
+
+export interface AuthOptions {
+  /**
+   * Called once discovery and registration are done: show the user who asks (req.issuer) and
+   * call req.open() from their click, or req.cancel().
+   */
+  onAuthorization: (req: AuthorizationRequest) => void | Promise<void>;
+  /** The absolute URL of a page on the app's origin that loads oauth-callback.js. */
+  redirectUri: string;
+  /** A pre-registered client id (else a Client ID Metadata Document, else dynamic registration). */
+  clientId?: string;
+  /** Only for runtimes that can keep a secret; never in a public web page. */
+  clientSecret?: string;
+  /** The client_name sent with dynamic registration ("mcp-web-client"). */
+  clientName?: string;
+  /** The app's Client ID Metadata Document URL, used when the authorization server supports it. */
+  clientMetadataUrl?: string;
+  /** How long the user has to finish, in ms (10 minutes); 0 waits forever. */
+  timeoutMs?: number;
+}
+
+export interface AuthorizationRequest {
+  server: { url: string };
+  /** The authorization server the user signs in at. */
+  issuer: string;
+  scopes: string[];
+  /** The authorization URL (PKCE, state and resource included). */
+  authorizationUrl: string;
+  /** Opens the popup: call it inside a click. Rejects with -33011 when blocked (call again). */
+  open(): Promise<void>;
+  cancel(): void;
 }
 
 /**

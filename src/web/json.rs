@@ -68,4 +68,24 @@ impl JsonObject for JsObject {
         let v = Reflect::get(&self.0, &key.into()).ok().filter(|v| !v.is_undefined())?;
         JSON::stringify(&v).ok().and_then(|t| t.as_string())
     }
+
+    fn strings(&self, key: &str) -> Option<Vec<String>> {
+        let v = Reflect::get(&self.0, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() || v.is_null() {
+            return Some(Vec::new());
+        }
+        if !Array::is_array(&v) {
+            return None;
+        }
+        Array::from(&v).iter().map(|s| s.as_string()).collect()
+    }
+
+    fn is_true(&self, key: &str) -> bool {
+        Reflect::get(&self.0, &key.into()).ok().and_then(|v| v.as_bool()) == Some(true)
+    }
+}
+
+/// A JSON document from the network as an object, or `None` when it is not JSON or not an object.
+pub fn parse_object(text: &str) -> Option<JsObject> {
+    JSON::parse(text).ok().filter(|v| v.is_object() && !Array::is_array(v)).map(JsObject)
 }

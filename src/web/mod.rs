@@ -8,6 +8,7 @@ pub mod connection;
 pub mod fetch;
 pub mod json;
 pub mod listener;
+pub mod oauth;
 pub mod popup;
 pub mod slot;
 pub mod timer;

@@ -140,7 +140,7 @@ pub fn watch(popup: &Window, config: WatchConfig, slot: Slot<Outcome>) -> Watch 
 
 /// What this page can see of the popup it opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sight {
+pub enum Sight {
     /// Closed, or severed by Cross-Origin-Opener-Policy (which reads as closed).
     Gone,
     /// Still on the initial about:blank (same origin as this page).
@@ -151,7 +151,7 @@ enum Sight {
     OtherOrigin,
 }
 
-fn sight(popup: &Window) -> Sight {
+pub fn sight(popup: &Window) -> Sight {
     if popup.closed().unwrap_or(true) {
         return Sight::Gone;
     }

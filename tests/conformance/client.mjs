@@ -314,6 +314,90 @@ const scenarios = {
   },
 };
 
+// The auth/ scenarios: connect with `auth`; the library meets the 401, discovers, registers and
+// hands the authorization request to onAuthorization, which shows a button. The user's click
+// (page.click: trusted input, so the popup blocker lets it through) opens the popup; the suite's
+// authorization server redirects it to tests/e2e/pages/oauth-callback.html, which hands the code
+// back; the library exchanges it, connects, and the runner lists and calls the tools.
+const authFlow = {
+  node: async ({ page, args }) => {
+    await page.evaluate(({ url, clientInfo, context }) => {
+      const redirectUri = `${location.origin}/tests/e2e/pages/oauth-callback.html`;
+      window.__auth = { asked: [] };
+      window.__auth.done = window.e2e.settle(
+        (async () => {
+          const client = await window.McpClient.connect(url, {
+            clientInfo,
+            auth: {
+              redirectUri,
+              clientName: "mcp-web-client conformance",
+              // The suite's stand-in for an app's published Client ID Metadata Document.
+              clientMetadataUrl: "https://conformance-test.local/client-metadata.json",
+              // auth/pre-registration hands out a pre-registered client (with a secret).
+              ...(context?.client_id ? { clientId: context.client_id, clientSecret: context.client_secret } : {}),
+              onAuthorization: (req) => {
+                window.__auth.asked.push({ issuer: req.issuer, scopes: req.scopes, server: req.server });
+                const b = document.createElement("button");
+                b.id = `authorize-${window.__auth.asked.length}`;
+                b.textContent = `Sign in at ${req.issuer}`;
+                b.onclick = () => req.open().catch((e) => (window.__auth.openError = String(e)));
+                document.body.append(b);
+              },
+            },
+          });
+          const tools = (await client.listTools()).tools;
+          const called = [];
+          for (const tool of tools.slice(0, 3)) {
+            await client.callTool(tool.name, {});
+            called.push(tool.name);
+          }
+          await client.close();
+          return { called, asked: window.__auth.asked };
+        })(),
+      );
+    }, args);
+    const notes = [];
+    // One click per authorization request (a step-up asks again).
+    for (let n = 1; ; n++) {
+      const which = await Promise.race([
+        page.waitForSelector(`#authorize-${n}`, { timeout: 20000 }).then(() => "button"),
+        page.evaluate(() => window.__auth.done).then(() => "done"),
+      ]);
+      if (which === "done") break;
+      await page.click(`#authorize-${n}`);
+      notes.push(`clicked the sign-in button (#${n})`);
+      if (n > 5) break;
+    }
+    const r = await page.evaluate(() => window.__auth.done);
+    const openError = await page.evaluate(() => window.__auth.openError);
+    if (openError) notes.push(`req.open() failed: ${openError}`);
+    if (!r.ok) return { ok: false, step: "connect with auth", error: r.error, notes };
+    notes.push(`authorized and called ${JSON.stringify(r.value)}`);
+    return { ok: true, notes };
+  },
+};
+for (const name of [
+  "auth/metadata-default",
+  "auth/metadata-var1",
+  "auth/metadata-var2",
+  "auth/metadata-var3",
+  "auth/basic-cimd",
+  "auth/2025-03-26-oauth-metadata-backcompat",
+  "auth/2025-03-26-oauth-endpoint-fallback",
+  "auth/scope-from-www-authenticate",
+  "auth/scope-from-scopes-supported",
+  "auth/scope-omitted-when-undefined",
+  "auth/scope-step-up",
+  "auth/scope-retry-limit",
+  "auth/token-endpoint-auth-basic",
+  "auth/token-endpoint-auth-post",
+  "auth/token-endpoint-auth-none",
+  "auth/pre-registration",
+  "auth/resource-mismatch",
+]) {
+  scenarios[name] = [authFlow];
+}
+
 // ---------------------------------------------------------------------------------------------
 
 // What the page exchanged with the scenario's server, printed when the run fails:
@@ -425,7 +509,7 @@ async function main() {
   let context = null;
   if (process.env.MCP_CONFORMANCE_CONTEXT) context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT);
   const arg = JSON.stringify({ url: serverUrl, clientInfo: clientInfo(), context });
-  const ctx = { page, waitForListeningGet };
+  const ctx = { page, waitForListeningGet, args: { url: serverUrl, clientInfo: clientInfo(), context } };
   for (const step of Array.isArray(run) ? run : [run]) {
     const outcome = typeof step === "function" ? await page.evaluate(`(${step.toString()})(${arg})`) : await step.node(ctx);
     for (const note of outcome.notes ?? []) log(note);

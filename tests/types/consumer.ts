@@ -26,6 +26,8 @@ import init, {
   type McpClientOptions,
   type McpError,
   type AuthorizationRequiredData,
+  type AuthOptions,
+  type AuthorizationRequest,
   type Progress,
   type PromptReference,
   type ProtocolVersion,
@@ -70,6 +72,10 @@ assertType<Equals<McpClient["closed"], boolean>>();
 assertType<Equals<McpError["code"], number>>();
 assertType<Equals<AuthorizationRequiredData["resourceMetadata"], string | undefined>>();
 assertType<Equals<AuthorizationRequiredData["status"], 401 | 403>>();
+assertType<Equals<AuthorizationRequest["open"], () => Promise<void>>>();
+assertType<Equals<AuthOptions["redirectUri"], string>>();
+const auth: AuthOptions = { redirectUri: "https://app.example/cb.html", onAuthorization: (req) => void req.open() };
+void auth;
 assertType<Equals<McpClientEventType, keyof McpClientEventMap>>();
 assertType<Equals<McpClientEventMap["log"], LoggingMessage>>();
 assertType<Equals<McpClientEventMap["resourceupdated"], ResourceUpdated>>();

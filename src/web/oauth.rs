@@ -1,0 +1,357 @@
+//! OAuth in the browser: the requests discovery, registration and the token exchange need, the
+//! WebCrypto for PKCE, and the popup that carries the authorization request to the user. What
+//! each answer means is decided by [`crate::core::oauth`].
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{BroadcastChannel, MessageEvent, Window};
+
+use super::fetch::{text, Fetcher, HttpRequest};
+use super::json::parse_object;
+use super::listener::EventListener;
+use super::popup::{self, Sight};
+use super::slot::Slot;
+use super::timer::{Interval, Timeout};
+use crate::core::auth::BearerHint;
+use crate::core::error::{AuthFailure, Error};
+use crate::core::oauth::{self as core, AuthServer, AuthorizeRequest, ClientAuth, ProtectedResource};
+
+/// The message type the callback page posts (`oauth-callback.js`), and its channel.
+pub const CALLBACK_TYPE: &str = "mcp:oauth-callback";
+pub const CALLBACK_CHANNEL: &str = "mcp:oauth";
+const CLOSED_POLL_MS: u32 = 300;
+
+/// The app's `auth` option.
+pub struct Settings {
+    pub on_authorization: Function,
+    pub redirect_uri: String,
+    pub client_id: Option<String>,
+    /// Only for runtimes that can keep one (not a public web page).
+    pub client_secret: Option<String>,
+    pub client_name: String,
+    pub client_metadata_url: Option<String>,
+    pub timeout_ms: u32,
+    pub closed_grace_ms: u32,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(buf: &Uint8Array);
+    #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = digest, catch)]
+    fn digest(algorithm: &str, data: &Uint8Array) -> Result<Promise, JsValue>;
+}
+
+fn random<const N: usize>() -> [u8; N] {
+    let buf = Uint8Array::new_with_length(N as u32);
+    get_random_values(&buf);
+    let mut out = [0u8; N];
+    buf.copy_to(&mut out);
+    out
+}
+
+async fn sha256(data: &[u8]) -> Result<[u8; 32], Error> {
+    let failed = |_| discovery("crypto.subtle is unavailable (it needs a secure context: https or localhost)");
+    let promise = digest("SHA-256", &Uint8Array::from(data)).map_err(failed)?;
+    let buffer = JsFuture::from(promise).await.map_err(failed)?;
+    let mut out = [0u8; 32];
+    Uint8Array::new(&buffer).copy_to(&mut out);
+    Ok(out)
+}
+
+fn discovery(why: &str) -> Error {
+    Error::Authorization(AuthFailure::Discovery(why.into()))
+}
+
+/// Runs the whole flow for `server_url` after a 401: metadata, a client id, the user's consent
+/// and the popup, the code for a token. Returns the access token.
+pub async fn authorize(settings: &Settings, fetcher: &Fetcher, server_url: &str, hint: Option<&BearerHint>) -> Result<String, Error> {
+    let server = web_sys::Url::new(server_url).map_err(|_| discovery("the server URL does not parse"))?;
+    let (origin, href) = (server.origin(), server.href());
+    let prm = protected_resource(fetcher, hint.and_then(|h| h.resource_metadata.as_deref()), &origin, &server.pathname(), &href).await?;
+    // Without resource metadata (servers of the 2025-03-26 era) the server's origin is the issuer.
+    let issuer = prm.as_ref().map_or_else(|| origin.clone(), |p| p.authorization_servers[0].clone());
+    let resource = prm.as_ref().map_or_else(|| href.clone(), |p| p.resource.clone());
+    let meta = auth_server(fetcher, &issuer, prm.is_none()).await?;
+    let scopes = prm.as_ref().map(|p| p.scopes_supported.clone()).unwrap_or_default();
+    let scope = core::select_scope(hint.and_then(|h| h.scope.as_deref()), &scopes, None);
+    let (client_id, secret) = client_id(settings, fetcher, &meta, scope.as_deref()).await?;
+
+    let verifier = core::code_verifier(&random::<32>());
+    let challenge = core::code_challenge(&sha256(verifier.as_bytes()).await?);
+    let state = core::base64url(&random::<16>());
+    let url = core::authorize_url(&AuthorizeRequest {
+        authorization_endpoint: &meta.authorization_endpoint,
+        client_id: &client_id,
+        redirect_uri: &settings.redirect_uri,
+        code_challenge: &challenge,
+        state: &state,
+        scope: scope.as_deref(),
+        resource: &resource,
+    });
+    let callback = ask_user(settings, &href, &meta.issuer, scope.as_deref(), &url, &state).await?;
+    let query = web_sys::Url::new(&callback).map(|u| u.search()).unwrap_or_default();
+    let code = core::check_callback(&query, &state, &meta.issuer, meta.authorization_response_iss_parameter_supported)?;
+
+    let how = core::client_auth(&meta.token_endpoint_auth_methods_supported, secret.is_some());
+    let secret = secret.as_deref().unwrap_or_default();
+    let body = core::token_request_code(&code, &settings.redirect_uri, &client_id, &verifier, &resource, (how == ClientAuth::Post).then_some(secret));
+    let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded".to_owned())];
+    if how == ClientAuth::Basic {
+        headers.push(("Authorization", core::basic_credentials(&client_id, secret)));
+    }
+    let (status, text) = send(fetcher, "POST", &meta.token_endpoint, headers, Some(&body)).await?;
+    Ok(core::parse_token_response(status, parse_object(&text).as_ref(), false)?.access_token)
+}
+
+async fn send(fetcher: &Fetcher, method: &str, url: &str, mut headers: Vec<(&str, String)>, body: Option<&str>) -> Result<(u16, String), Error> {
+    headers.push(("Accept", "application/json".to_owned()));
+    let response = fetcher.send(HttpRequest { method, url, headers, body, signal: None }).await?;
+    Ok((response.status(), text(&response).await?.as_string().unwrap_or_default()))
+}
+
+async fn get(fetcher: &Fetcher, url: &str) -> Result<(u16, String), Error> {
+    send(fetcher, "GET", url, Vec::new(), None).await
+}
+
+/// The first Protected Resource Metadata document found, in the spec's order; `None` when no
+/// candidate answers 200 (a server that predates RFC 9728). A document that answers but is not
+/// for this server is an error, not a reason to look further.
+async fn protected_resource(fetcher: &Fetcher, hint: Option<&str>, origin: &str, path: &str, href: &str) -> Result<Option<ProtectedResource>, Error> {
+    for url in core::resource_metadata_urls(hint, origin, path) {
+        match get(fetcher, &url).await {
+            Ok((200, text)) => return core::parse_protected_resource(parse_object(&text).as_ref(), href).map(Some),
+            Ok(_) | Err(Error::Network(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+/// `legacy`: the issuer is the MCP server's origin, guessed (no resource metadata): any issuer of
+/// that origin is accepted, and without any metadata the 2025-03-26 default endpoints are used.
+async fn auth_server(fetcher: &Fetcher, issuer: &str, legacy: bool) -> Result<AuthServer, Error> {
+    let parsed = web_sys::Url::new(issuer).map_err(|_| discovery(&format!("the authorization server \"{issuer}\" is not a URL")))?;
+    let mut tried = Vec::new();
+    for url in core::authorization_server_metadata_urls(&parsed.origin(), &parsed.pathname()) {
+        match get(fetcher, &url).await {
+            Ok((200, text)) => return core::parse_auth_server(parse_object(&text).as_ref(), issuer, legacy),
+            Ok((status, _)) => tried.push(format!("{url}: HTTP {status}")),
+            Err(Error::Network(e)) => tried.push(format!("{url}: {e}")),
+            Err(e) => return Err(e),
+        }
+    }
+    if legacy {
+        return Ok(core::default_auth_server(issuer));
+    }
+    Err(discovery(&format!("no authorization server metadata for {issuer} ({})", tried.join("; "))))
+}
+
+/// The client id, in the spec's order: pre-registered, a Client ID Metadata Document the AS
+/// accepts, else Dynamic Client Registration.
+async fn client_id(settings: &Settings, fetcher: &Fetcher, meta: &AuthServer, scope: Option<&str>) -> Result<(String, Option<String>), Error> {
+    if let Some(id) = &settings.client_id {
+        return Ok((id.clone(), settings.client_secret.clone()));
+    }
+    if let (true, Some(url)) = (meta.client_id_metadata_document_supported, &settings.client_metadata_url) {
+        return Ok((url.clone(), None));
+    }
+    let Some(endpoint) = &meta.registration_endpoint else {
+        return Err(Error::Authorization(AuthFailure::Registration {
+            error: None,
+            description: Some("the authorization server offers no registration endpoint: give auth.clientId".into()),
+        }));
+    };
+    let body = core::registration_request(&settings.redirect_uri, &settings.client_name, None, scope);
+    let (status, text) = send(fetcher, "POST", endpoint, vec![("Content-Type", "application/json".to_owned())], Some(&body)).await?;
+    let r = core::parse_registration(status, parse_object(&text).as_ref())?;
+    Ok((r.client_id, r.client_secret))
+}
+
+/// One authorization request waiting for the user: the popup (once opened) and its callback.
+struct Pending {
+    url: String,
+    redirect_uri: String,
+    state: String,
+    closed_grace_ms: u32,
+    callback: Slot<Result<String, Error>>,
+    popup: RefCell<Option<Window>>,
+    watch: RefCell<Option<Watch>>,
+    /// The promises `req.open()` returned, settled with the flow (a [`Slot`] has one waiter).
+    open_waiters: RefCell<Vec<(Function, Function)>>,
+}
+
+struct Watch {
+    _message: Option<EventListener>,
+    _channel: Option<(BroadcastChannel, EventListener)>,
+    _poll: Interval,
+    _grace: Rc<RefCell<Option<Timeout>>>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some((channel, _)) = &self._channel {
+            channel.close();
+        }
+    }
+}
+
+/// Hands the request to the app's `onAuthorization` and waits for the callback page's URL.
+async fn ask_user(settings: &Settings, server: &str, issuer: &str, scope: Option<&str>, url: &str, state: &str) -> Result<String, Error> {
+    let pending = Rc::new(Pending {
+        url: url.to_owned(),
+        redirect_uri: settings.redirect_uri.split(['?', '#']).next().unwrap_or_default().to_owned(),
+        state: state.to_owned(),
+        closed_grace_ms: settings.closed_grace_ms,
+        callback: Slot::default(),
+        popup: RefCell::default(),
+        watch: RefCell::default(),
+        open_waiters: RefCell::default(),
+    });
+    let req = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = js_sys::Reflect::set(&req, &k.into(), v);
+    };
+    let server_obj = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&server_obj, &"url".into(), &server.into());
+    set("server", &server_obj);
+    set("issuer", &issuer.into());
+    let scopes: js_sys::Array = scope.unwrap_or_default().split_ascii_whitespace().map(JsValue::from_str).collect();
+    set("scopes", &scopes);
+    set("authorizationUrl", &url.into());
+    let p = pending.clone();
+    set("open", &Closure::<dyn FnMut() -> Promise>::new(move || p.open()).into_js_value());
+    let p = pending.clone();
+    set(
+        "cancel",
+        &Closure::<dyn FnMut()>::new(move || {
+            p.callback.complete(Err(denied("the user cancelled")));
+        })
+        .into_js_value(),
+    );
+    let _timeout = (settings.timeout_ms > 0).then(|| {
+        let (slot, ms) = (pending.callback.clone(), settings.timeout_ms);
+        Timeout::new(ms, move || {
+            slot.complete(Err(denied(&format!("not completed within {ms} ms"))));
+        })
+    });
+    // A handler that throws or rejects ends the flow.
+    match settings.on_authorization.call1(&JsValue::UNDEFINED, &req) {
+        Err(e) => return Err(denied(&super::fetch::describe(&e))),
+        Ok(v) => {
+            if let Ok(p) = v.dyn_into::<Promise>() {
+                let slot = pending.callback.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(e) = JsFuture::from(p).await {
+                        slot.complete(Err(denied(&super::fetch::describe(&e))));
+                    }
+                });
+            }
+        }
+    }
+    let outcome = pending.callback.wait().await;
+    pending.watch.borrow_mut().take();
+    if let Some(w) = pending.popup.borrow_mut().take() {
+        let _ = w.close();
+    }
+    for (resolve, reject) in pending.open_waiters.borrow_mut().drain(..) {
+        let _ = match &outcome {
+            Ok(_) => resolve.call0(&JsValue::UNDEFINED),
+            Err(e) => reject.call1(&JsValue::UNDEFINED, &crate::js::error::to_js(e)),
+        };
+    }
+    outcome
+}
+
+fn denied(why: &str) -> Error {
+    Error::Authorization(AuthFailure::Denied { description: Some(why.into()) })
+}
+
+impl Pending {
+    /// `req.open()`: opens the authorization URL in a popup, inside the click that calls it.
+    fn open(self: &Rc<Self>) -> Promise {
+        if self.callback.is_complete() {
+            return Promise::resolve(&JsValue::UNDEFINED);
+        }
+        let existing = self.popup.borrow().clone().filter(|w| !w.closed().unwrap_or(true));
+        match existing {
+            Some(w) => {
+                let _ = w.focus();
+            }
+            None => {
+                let Some(w) = popup::open(&self.url) else {
+                    return Promise::reject(&crate::js::error::to_js(&Error::PopupBlocked));
+                };
+                *self.watch.borrow_mut() = Some(self.watch(&w));
+                *self.popup.borrow_mut() = Some(w);
+            }
+        }
+        let this = self.clone();
+        Promise::new(&mut move |resolve, reject| this.open_waiters.borrow_mut().push((resolve, reject)))
+    }
+
+    /// The callback URL in a message, if it is one for this request: the callback type, the
+    /// redirect URI's page, this request's `state` once. Anything else is someone else's.
+    fn callback_url(&self, data: &JsValue) -> Option<String> {
+        let field = |k: &str| js_sys::Reflect::get(data, &k.into()).ok().and_then(|v| v.as_string());
+        if field("type").as_deref() != Some(CALLBACK_TYPE) {
+            return None;
+        }
+        let url = web_sys::Url::new(&field("url")?).ok()?;
+        if format!("{}{}", url.origin(), url.pathname()) != self.redirect_uri {
+            return None;
+        }
+        let params = core::form_decode(&url.search());
+        let states: Vec<_> = params.iter().filter(|(k, _)| k == "state").collect();
+        (states.len() == 1 && states[0].1 == self.state).then(|| url.href())
+    }
+
+    fn watch(self: &Rc<Self>, popup: &Window) -> Watch {
+        let redirect_origin = web_sys::Url::new(&self.redirect_uri).map(|u| u.origin()).unwrap_or_default();
+        let message = web_sys::window().map(|window| {
+            let (this, popup) = (self.clone(), popup.clone());
+            EventListener::new(&window, "message", move |event| {
+                let Ok(event) = event.dyn_into::<MessageEvent>() else { return };
+                let from_popup = event.source().is_some_and(|s| js_sys::Object::is(&s, &popup)) && popup::sight(&popup) != Sight::Blank;
+                if !from_popup || event.origin() != redirect_origin || redirect_origin == "null" {
+                    return;
+                }
+                if let Some(url) = this.callback_url(&event.data()) {
+                    this.callback.complete(Ok(url));
+                }
+            })
+        });
+        let channel = BroadcastChannel::new(CALLBACK_CHANNEL).ok().map(|channel| {
+            let (this, popup) = (self.clone(), popup.clone());
+            let listener = EventListener::new(&channel, "message", move |event| {
+                let Ok(event) = event.dyn_into::<MessageEvent>() else { return };
+                // As for elicitations: only while the popup can be the sender.
+                if !matches!(popup::sight(&popup), Sight::OwnOrigin | Sight::Gone) {
+                    return;
+                }
+                if let Some(url) = this.callback_url(&event.data()) {
+                    this.callback.complete(Ok(url));
+                }
+            });
+            (channel, listener)
+        });
+        let grace: Rc<RefCell<Option<Timeout>>> = Rc::default();
+        let poll = {
+            let (slot, popup, grace, ms) = (self.callback.clone(), popup.clone(), grace.clone(), self.closed_grace_ms);
+            Interval::new(CLOSED_POLL_MS, move || {
+                if slot.is_complete() || grace.borrow().is_some() || !popup.closed().unwrap_or(false) {
+                    return;
+                }
+                let slot = slot.clone();
+                *grace.borrow_mut() = Some(Timeout::new(ms, move || {
+                    slot.complete(Err(denied("the authorization window was closed")));
+                }));
+            })
+        };
+        Watch { _message: message, _channel: channel, _poll: poll, _grace: grace }
+    }
+}
