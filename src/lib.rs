@@ -22,9 +22,3 @@ mod js;
 #[cfg(target_arch = "wasm32")]
 mod web;
 
-// wasm32-unknown-unknown without atomics runs on one thread, which is what makes the
-// single-threaded allocator sound here.
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
-    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

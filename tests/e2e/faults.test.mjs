@@ -452,6 +452,7 @@ test("10,000 requests in flight: each settles with its own typed error when abor
   const r = await s.evaluate(async () => {
     const f = window.__faults;
     const ctrl = new AbortController();
+    const tStart = performance.now();
     const calls = Array.from({ length: 10_000 }, () => f.settle(() => f.client.callTool("hold", {}, { signal: ctrl.signal })));
     // Every request reached fetch, and the page still runs timers while they are pending.
     for (let i = 0; i < 200 && window.__hold.started < 10_000; i++) await new Promise((r) => setTimeout(r, 25));
@@ -459,11 +460,15 @@ test("10,000 requests in flight: each settles with its own typed error when abor
     await new Promise((r) => setTimeout(r, 0));
     const lagWhilePending = performance.now() - t0;
     const started = window.__hold.started;
+    const startMs = performance.now() - tStart;
+    const tAbort = performance.now();
     ctrl.abort();
     const outcomes = await Promise.all(calls);
+    // Reported, not asserted: a free-list allocator once made this phase quadratic (54 s).
+    const settleMs = performance.now() - tAbort;
     const codes = {};
     for (const o of outcomes) codes[o.ok ? "ok" : o.code] = (codes[o.ok ? "ok" : o.code] ?? 0) + 1;
-    return { started, codes, lagWhilePending, cancelled: window.__hold.cancelled };
+    return { started, codes, lagWhilePending, cancelled: window.__hold.cancelled, startMs, settleMs };
   });
   t.diagnostic(JSON.stringify(r));
   assert.equal(r.started, 10_000);
