@@ -194,7 +194,7 @@ impl fmt::Display for Error {
                 if let Some(BearerHint { error_description: Some(d), .. }) = hint {
                     write!(f, " ({d})")?;
                 }
-                f.write_str("; pass an access token for it in the headers option (Authorization: Bearer …)")
+                f.write_str("; without the auth option, pass an access token in the headers option (Authorization: Bearer …)")
             }
             Error::Network(e) => write!(f, "network error (the server is unreachable, or it refused this origin by CORS): {e}"),
             Error::CorsHeaderHidden { header } => write!(

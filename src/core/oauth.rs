@@ -232,6 +232,19 @@ pub fn select_scope(challenge: Option<&str>, resource_scopes: &[String], granted
     (!all.is_empty()).then(|| all.join(" "))
 }
 
+/// Adds `offline_access` (a refresh token, SEP-2207) when the authorization server lists it,
+/// and only then: an unlisted scope can get the whole request refused.
+pub fn with_offline_access(scope: Option<String>, server_scopes: &[String]) -> Option<String> {
+    if !server_scopes.iter().any(|s| s == "offline_access") {
+        return scope;
+    }
+    match scope {
+        Some(s) if s.split_ascii_whitespace().any(|w| w == "offline_access") => Some(s),
+        Some(s) => Some(s + " offline_access"),
+        None => Some("offline_access".to_owned()),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The authorization request and its callback
 // ---------------------------------------------------------------------------------------------
@@ -666,6 +679,16 @@ mod tests {
         assert_eq!(select_scope(Some("  "), &listed, None).as_deref(), Some("files:read files:write"));
         assert_eq!(select_scope(None, &[], None), None);
         assert_eq!(select_scope(Some("b c"), &listed, Some("a b")).as_deref(), Some("a b c"));
+    }
+
+    #[test]
+    fn offline_access_only_when_the_authorization_server_lists_it() {
+        let offered = ["mcp:basic".to_owned(), "offline_access".to_owned()];
+        assert_eq!(with_offline_access(Some("mcp:basic".into()), &offered).as_deref(), Some("mcp:basic offline_access"));
+        assert_eq!(with_offline_access(None, &offered).as_deref(), Some("offline_access"));
+        assert_eq!(with_offline_access(Some("offline_access a".into()), &offered).as_deref(), Some("offline_access a"));
+        assert_eq!(with_offline_access(Some("a".into()), &offered[..1]).as_deref(), Some("a"));
+        assert_eq!(with_offline_access(None, &[]), None);
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl McpClient {
     }
 
     async fn connect_inner(url: String, options: JsValue) -> Result<McpClient, JsValue> {
-        let opts = Options::parse(&url, &options)?;
+        let mut opts = Options::parse(&url, &options)?;
         let host = Rc::new(JsHost {
             events: EventTarget::new().map_err(|_| invalid_argument("EventTarget is not available"))?,
             list_cache: ListCache::default(),
@@ -103,33 +103,21 @@ impl McpClient {
             roots: opts.roots.clone(),
             server: RefCell::new(JsValue::UNDEFINED),
         });
-        let mut headers = opts.headers.clone();
-        // A 401 with `auth` set: authorize (once), then connect again with the token.
-        let mut authorized = false;
-        let (conn, result) = loop {
-            let config = Config {
-                url: url.clone(),
-                headers: headers.clone(),
-                fetcher: Fetcher::new(opts.fetch.clone()),
-                max_message_bytes: opts.max_message_bytes,
-                capabilities: opts.capabilities.clone(),
-                client_info: opts.client_info.clone(),
-                requested: opts.requested.clone(),
-                connect_timeout_ms: opts.timeout_ms,
-                busy: opts.elicitations.busy.clone(),
-                cache: opts.cache,
-            };
-            match (Connection::connect(config, host.clone()).await, &opts.auth) {
-                (Err(Error::AuthorizationRequired { hint, .. }), Some(auth)) if !authorized => {
-                    let fetcher = Fetcher::new(opts.fetch.clone());
-                    let token = oauth::authorize(auth, &fetcher, &url, hint.as_ref()).await.map_err(|e| to_js(&e))?;
-                    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
-                    headers.push(("Authorization".into(), format!("Bearer {token}")));
-                    authorized = true;
-                }
-                (outcome, _) => break outcome.map_err(|e| to_js(&e))?,
-            }
+        let auth = opts.auth.take().map(|settings| oauth::Authorizer::new(settings, Fetcher::new(opts.fetch.clone()), &url));
+        let config = Config {
+            url: url.clone(),
+            headers: opts.headers.clone(),
+            fetcher: Fetcher::new(opts.fetch.clone()),
+            max_message_bytes: opts.max_message_bytes,
+            capabilities: opts.capabilities.clone(),
+            client_info: opts.client_info.clone(),
+            requested: opts.requested.clone(),
+            connect_timeout_ms: opts.timeout_ms,
+            busy: opts.elicitations.busy.clone(),
+            cache: opts.cache,
+            auth: auth.clone(),
         };
+        let (conn, result) = Connection::connect(config, host.clone()).await.map_err(|e| to_js(&e))?;
         let server_info = get(&result, "serverInfo");
         *host.server.borrow_mut() = server_info.clone();
         let inner = Inner {
@@ -407,6 +395,15 @@ impl McpClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn ping(&self) -> Promise {
         self.call_void("ping", None)
+    }
+
+    /// Forgets the OAuth tokens (the `auth` option): the next request the server refuses asks
+    /// the user again. The connection stays open. Nothing to do without `auth`.
+    #[wasm_bindgen(js_name = signOut)]
+    pub fn sign_out(&self) {
+        if let Some(auth) = self.inner.conn.authorizer() {
+            auth.sign_out();
+        }
     }
 
     /// Ends the session: pending requests reject, streams stop, the session is deleted.

@@ -17,6 +17,7 @@ use web_sys::{AbortSignal, Response};
 
 use super::fetch::{self, AbortOnDrop, BodyReader, Fetcher, HttpRequest};
 use super::listener::EventListener;
+use super::oauth::{Attempts, Authorizer};
 use super::slot::Slot;
 use super::timer::{sleep, Timeout};
 use crate::core::auth;
@@ -54,6 +55,8 @@ pub struct Config {
     pub busy: Rc<Cell<u32>>,
     /// Honour `ttlMs` / `cacheScope` on `server/discover` (the `cache` option).
     pub cache: bool,
+    /// OAuth (the `auth` option): the token on every request, a 401/403 answered by a new one.
+    pub auth: Option<Rc<Authorizer>>,
 }
 
 #[derive(Default, Clone)]
@@ -174,6 +177,9 @@ impl Connection {
         match self.discover().await {
             Ok(result) => Ok(Some(result)),
             Err(Error::Network(e)) => Err(Error::Network(e)),
+            // The server wants a token whatever its era: asking again by `initialize` would
+            // only ask the user twice.
+            Err(e @ (Error::Authorization(_) | Error::AuthorizationRequired { .. })) => Err(e),
             Err(_) => {
                 let mut st = self.state.borrow_mut();
                 st.modern = false;
@@ -253,7 +259,8 @@ impl Connection {
 
     /// What distinguishes one caller's credentials from another's: the extra headers.
     fn auth_context(&self) -> String {
-        self.config.headers.iter().map(|(k, v)| format!("{}:{v}\n", k.to_ascii_lowercase())).collect()
+        let bearer = self.config.auth.as_ref().and_then(|a| a.bearer().1).unwrap_or_default();
+        self.config.headers.iter().map(|(k, v)| format!("{}:{v}\n", k.to_ascii_lowercase())).collect::<String>() + &bearer
     }
 
     /// Modern era: keeps a `subscriptions/listen` stream open for the given notification
@@ -329,6 +336,10 @@ impl Connection {
         }
     }
 
+    pub fn authorizer(&self) -> Option<&Rc<Authorizer>> {
+        self.config.auth.as_ref()
+    }
+
     pub fn is_closed(&self) -> bool {
         self.state.borrow().closed
     }
@@ -373,8 +384,27 @@ impl Connection {
     }
 
     /// Sends a request and waits for its response, a timeout, or the caller's abort.
-    /// `params` is a JS object, or `undefined` for none.
+    /// `params` is a JS object, or `undefined` for none. With `auth`, a 401 or an
+    /// `insufficient_scope` 403 gets a (better) token and the request is sent again, a bounded
+    /// number of times.
     pub async fn request(self: &Rc<Self>, method: &str, params: JsValue, opts: RequestOptions) -> Outcome {
+        let Some(auth) = self.config.auth.clone() else { return self.request_once(method, params, opts).await };
+        let mut spent = Attempts::default();
+        loop {
+            auth.prepare().await;
+            let (generation, _) = auth.bearer();
+            match self.request_once(method, params.clone(), opts.clone()).await {
+                Err(Error::AuthorizationRequired { status, hint }) => {
+                    if !auth.recover(generation, status, hint.clone(), &mut spent).await? {
+                        return Err(Error::AuthorizationRequired { status, hint });
+                    }
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    async fn request_once(self: &Rc<Self>, method: &str, params: JsValue, opts: RequestOptions) -> Outcome {
         if self.is_closed() {
             return Err(Error::ConnectionClosed);
         }
@@ -522,7 +552,18 @@ impl Connection {
 
     fn base_headers(&self) -> Vec<(&str, String)> {
         let st = self.state.borrow();
-        let mut h: Vec<(&str, String)> = self.config.headers.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let bearer = self.config.auth.as_ref().and_then(|a| a.bearer().1);
+        // An OAuth token replaces an `Authorization` the app set itself.
+        let mut h: Vec<(&str, String)> = self
+            .config
+            .headers
+            .iter()
+            .filter(|(k, _)| bearer.is_none() || !k.eq_ignore_ascii_case("authorization"))
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        if let Some(b) = bearer {
+            h.push(("Authorization", b));
+        }
         if let Some(s) = &st.session_id {
             h.push(("Mcp-Session-Id", s.clone()));
         }

@@ -67,9 +67,163 @@ fn discovery(why: &str) -> Error {
     Error::Authorization(AuthFailure::Discovery(why.into()))
 }
 
-/// Runs the whole flow for `server_url` after a 401: metadata, a client id, the user's consent
-/// and the popup, the code for a token. Returns the access token.
-pub async fn authorize(settings: &Settings, fetcher: &Fetcher, server_url: &str, hint: Option<&BearerHint>) -> Result<String, Error> {
+/// How many times one request may step up its scopes after `insufficient_scope` before the
+/// 403 reaches the caller (the spec asks for a bound; the conformance suite allows 3 attempts).
+const MAX_STEP_UPS: u32 = 2;
+/// A token this close to its expiry is refreshed before it is sent.
+const EXPIRY_MARGIN_MS: f64 = 30_000.0;
+
+/// A token and what it was obtained with: enough to refresh it and to step up from it.
+#[derive(Clone)]
+struct Grant {
+    access_token: String,
+    refresh_token: Option<String>,
+    expires_at: Option<f64>,
+    /// What the server granted, else what was asked for.
+    scope: Option<String>,
+    token_endpoint: String,
+    client_id: String,
+    secret: Option<String>,
+    how: ClientAuth,
+    resource: String,
+}
+
+/// One server's credentials, shared by every request of its connection. Tokens live in memory
+/// only, for this server (its URL is the resource they were asked for), never sent elsewhere.
+pub struct Authorizer {
+    settings: Settings,
+    fetcher: Fetcher,
+    server_url: String,
+    state: RefCell<AuthState>,
+}
+
+#[derive(Default)]
+struct AuthState {
+    grant: Option<Grant>,
+    /// Bumped whenever the token changes: a request that failed with an older token just
+    /// retries instead of asking again.
+    generation: u32,
+    /// Set while a flow runs: the requests that wait for its outcome (one flow at a time).
+    waiters: Option<Vec<Slot<Result<(), Error>>>>,
+}
+
+/// What one request has spent on authorization, so that a server that keeps refusing ends in
+/// an error instead of a loop.
+#[derive(Default)]
+pub struct Attempts {
+    reauthorized: bool,
+    step_ups: u32,
+}
+
+impl Authorizer {
+    pub fn new(settings: Settings, fetcher: Fetcher, server_url: &str) -> Rc<Authorizer> {
+        Rc::new(Authorizer { settings, fetcher, server_url: server_url.to_owned(), state: RefCell::default() })
+    }
+
+    /// The generation of the current token and its `Authorization` value.
+    pub fn bearer(&self) -> (u32, Option<String>) {
+        let st = self.state.borrow();
+        (st.generation, st.grant.as_ref().map(|g| format!("Bearer {}", g.access_token)))
+    }
+
+    /// `client.signOut()`: the token is forgotten; the next request that needs one asks again.
+    pub fn sign_out(&self) {
+        let mut st = self.state.borrow_mut();
+        st.grant = None;
+        st.generation += 1;
+    }
+
+    /// Before a request: a token about to expire is refreshed, without the user. A failed
+    /// refresh is not an error here; the server's 401 that follows starts a new authorization.
+    pub async fn prepare(self: &Rc<Self>) {
+        let (generation, expiring) = {
+            let st = self.state.borrow();
+            let expiring = st.grant.as_ref().is_some_and(|g| g.refresh_token.is_some() && g.expires_at.is_some_and(|t| t - super::timer::now_ms() < EXPIRY_MARGIN_MS));
+            (st.generation, expiring)
+        };
+        if expiring {
+            let _ = self.renew(generation, 401, None, false).await;
+        }
+    }
+
+    /// After a 401 or 403 to a request sent with token `generation`: whether to send it again
+    /// (with a token obtained now, or one another request obtained meanwhile). `Ok(false)` when
+    /// this request has had its share and the refusal should reach the caller.
+    pub async fn recover(self: &Rc<Self>, generation: u32, status: u16, hint: Option<BearerHint>, spent: &mut Attempts) -> Result<bool, Error> {
+        let allowed = match status {
+            401 => !spent.reauthorized,
+            _ => spent.step_ups < MAX_STEP_UPS,
+        };
+        if !allowed {
+            return Ok(false);
+        }
+        if self.renew(generation, status, hint, true).await? {
+            match status {
+                401 => spent.reauthorized = true,
+                _ => spent.step_ups += 1,
+            }
+        }
+        Ok(true)
+    }
+
+    /// One flow at a time: the first caller runs it, the others wait for its outcome. Returns
+    /// whether this call obtained a token (`false`: a newer one was already there).
+    async fn renew(self: &Rc<Self>, generation: u32, status: u16, hint: Option<BearerHint>, interactive: bool) -> Result<bool, Error> {
+        let waiting = {
+            let mut st = self.state.borrow_mut();
+            if st.generation != generation {
+                return Ok(false);
+            }
+            match &mut st.waiters {
+                Some(waiters) => {
+                    let slot = Slot::default();
+                    waiters.push(slot.clone());
+                    Some(slot)
+                }
+                None => {
+                    st.waiters = Some(Vec::new());
+                    None
+                }
+            }
+        };
+        if let Some(slot) = waiting {
+            return slot.wait().await.map(|()| false);
+        }
+        let outcome = self.obtain(status, hint.as_ref(), interactive).await;
+        let waiters = {
+            let mut st = self.state.borrow_mut();
+            if let Ok(grant) = &outcome {
+                st.grant = Some(grant.clone());
+                st.generation += 1;
+            }
+            st.waiters.take().unwrap_or_default()
+        };
+        let result = outcome.map(|_| ());
+        for w in waiters {
+            w.complete(result.clone());
+        }
+        result.map(|()| true)
+    }
+
+    /// A 401 with a refresh token tries the refresh first; a 403 asks for the scopes it lacks
+    /// on top of those granted (a step-up); everything else is a new authorization.
+    async fn obtain(&self, status: u16, hint: Option<&BearerHint>, interactive: bool) -> Result<Grant, Error> {
+        let old = self.state.borrow().grant.clone();
+        if let Some(old) = old.as_ref().filter(|g| status == 401 && g.refresh_token.is_some()) {
+            match refresh(&self.fetcher, old).await {
+                Ok(grant) => return Ok(grant),
+                Err(e) if !interactive => return Err(e),
+                Err(_) => {}
+            }
+        }
+        let granted = old.filter(|_| status == 403).and_then(|g| g.scope);
+        authorize(&self.settings, &self.fetcher, &self.server_url, hint, granted.as_deref()).await
+    }
+}
+
+/// The whole flow for `server_url`: metadata, a client id, the user's consent and the popup,
+/// the code for a token.
+async fn authorize(settings: &Settings, fetcher: &Fetcher, server_url: &str, hint: Option<&BearerHint>, granted: Option<&str>) -> Result<Grant, Error> {
     let server = web_sys::Url::new(server_url).map_err(|_| discovery("the server URL does not parse"))?;
     let (origin, href) = (server.origin(), server.href());
     let prm = protected_resource(fetcher, hint.and_then(|h| h.resource_metadata.as_deref()), &origin, &server.pathname(), &href).await?;
@@ -78,7 +232,8 @@ pub async fn authorize(settings: &Settings, fetcher: &Fetcher, server_url: &str,
     let resource = prm.as_ref().map_or_else(|| href.clone(), |p| p.resource.clone());
     let meta = auth_server(fetcher, &issuer, prm.is_none()).await?;
     let scopes = prm.as_ref().map(|p| p.scopes_supported.clone()).unwrap_or_default();
-    let scope = core::select_scope(hint.and_then(|h| h.scope.as_deref()), &scopes, None);
+    let scope = core::select_scope(hint.and_then(|h| h.scope.as_deref()), &scopes, granted);
+    let scope = core::with_offline_access(scope, &meta.scopes_supported);
     let (client_id, secret) = client_id(settings, fetcher, &meta, scope.as_deref()).await?;
 
     let verifier = core::code_verifier(&random::<32>());
@@ -97,15 +252,46 @@ pub async fn authorize(settings: &Settings, fetcher: &Fetcher, server_url: &str,
     let query = web_sys::Url::new(&callback).map(|u| u.search()).unwrap_or_default();
     let code = core::check_callback(&query, &state, &meta.issuer, meta.authorization_response_iss_parameter_supported)?;
 
-    let how = core::client_auth(&meta.token_endpoint_auth_methods_supported, secret.is_some());
-    let secret = secret.as_deref().unwrap_or_default();
-    let body = core::token_request_code(&code, &settings.redirect_uri, &client_id, &verifier, &resource, (how == ClientAuth::Post).then_some(secret));
-    let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded".to_owned())];
-    if how == ClientAuth::Basic {
-        headers.push(("Authorization", core::basic_credentials(&client_id, secret)));
+    let grant = Grant {
+        access_token: String::new(),
+        refresh_token: None,
+        expires_at: None,
+        scope,
+        token_endpoint: meta.token_endpoint.clone(),
+        how: core::client_auth(&meta.token_endpoint_auth_methods_supported, secret.is_some()),
+        client_id,
+        secret,
+        resource,
+    };
+    let post_secret = grant.secret.as_deref().filter(|_| grant.how == ClientAuth::Post);
+    let body = core::token_request_code(&code, &settings.redirect_uri, &grant.client_id, &verifier, &grant.resource, post_secret);
+    token(fetcher, grant, &body).await
+}
+
+/// A new access token from the refresh token (RFC 6749 §6), for the same resource.
+async fn refresh(fetcher: &Fetcher, old: &Grant) -> Result<Grant, Error> {
+    let mut body = core::token_request_refresh(old.refresh_token.as_deref().unwrap_or_default(), &old.client_id, &old.resource);
+    if let (ClientAuth::Post, Some(secret)) = (old.how, &old.secret) {
+        body.push('&');
+        body.push_str(&core::form_encode(&[("client_secret", secret)]));
     }
-    let (status, text) = send(fetcher, "POST", &meta.token_endpoint, headers, Some(&body)).await?;
-    Ok(core::parse_token_response(status, parse_object(&text).as_ref(), false)?.access_token)
+    token(fetcher, old.clone(), &body).await
+}
+
+/// Sends a token request and fills `grant` from the answer. A refresh that returns no new
+/// refresh token keeps the old one (RFC 6749 §6).
+async fn token(fetcher: &Fetcher, mut grant: Grant, body: &str) -> Result<Grant, Error> {
+    let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded".to_owned())];
+    if grant.how == ClientAuth::Basic {
+        headers.push(("Authorization", core::basic_credentials(&grant.client_id, grant.secret.as_deref().unwrap_or_default())));
+    }
+    let (status, text) = send(fetcher, "POST", &grant.token_endpoint, headers, Some(body)).await?;
+    let tokens = core::parse_token_response(status, parse_object(&text).as_ref(), false)?;
+    grant.access_token = tokens.access_token;
+    grant.refresh_token = tokens.refresh_token.or(grant.refresh_token);
+    grant.expires_at = tokens.expires_in.map(|s| super::timer::now_ms() + s * 1000.0);
+    grant.scope = tokens.scope.or(grant.scope);
+    Ok(grant)
 }
 
 async fn send(fetcher: &Fetcher, method: &str, url: &str, mut headers: Vec<(&str, String)>, body: Option<&str>) -> Result<(u16, String), Error> {

@@ -321,7 +321,9 @@ const scenarios = {
 // back; the library exchanges it, connects, and the runner lists and calls the tools.
 const authFlow = {
   node: async ({ page, args }) => {
-    await page.evaluate(({ url, clientInfo, context }) => {
+    // One scenario also signs out and signs in again: the next request asks the user anew.
+    const signOutAgain = scenario === "auth/metadata-default";
+    await page.evaluate(({ url, clientInfo, context, signOutAgain }) => {
       const redirectUri = `${location.origin}/tests/e2e/pages/oauth-callback.html`;
       window.__auth = { asked: [] };
       window.__auth.done = window.e2e.settle(
@@ -351,11 +353,18 @@ const authFlow = {
             await client.callTool(tool.name, {});
             called.push(tool.name);
           }
+          if (signOutAgain) {
+            const before = window.__auth.asked.length;
+            client.signOut();
+            await client.listTools();
+            if (window.__auth.asked.length !== before + 1) throw new Error(`after signOut(), ${window.__auth.asked.length - before} new authorizations (expected 1)`);
+            called.push("tools/list after signOut");
+          }
           await client.close();
           return { called, asked: window.__auth.asked };
         })(),
       );
-    }, args);
+    }, { ...args, signOutAgain });
     const notes = [];
     // One click per authorization request (a step-up asks again).
     for (let n = 1; ; n++) {
@@ -394,6 +403,17 @@ for (const name of [
   "auth/token-endpoint-auth-none",
   "auth/pre-registration",
   "auth/resource-mismatch",
+  "auth/offline-access-scope",
+  "auth/offline-access-not-supported",
+  // 0.2.0-alpha.12 only:
+  "auth/authorization-server-migration",
+  "auth/iss-supported",
+  "auth/iss-not-advertised",
+  "auth/iss-supported-missing",
+  "auth/iss-wrong-issuer",
+  "auth/iss-unexpected",
+  "auth/iss-normalized",
+  "auth/metadata-issuer-mismatch",
 ]) {
   scenarios[name] = [authFlow];
 }

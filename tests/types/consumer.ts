@@ -63,6 +63,7 @@ assertType<Equals<Result<"unsubscribeResource">, void>>();
 assertType<Equals<Result<"setLogLevel">, void>>();
 assertType<Equals<Result<"ping">, void>>();
 assertType<Equals<Result<"close">, void>>();
+assertType<Equals<ReturnType<McpClient["signOut"]>, void>>();
 assertType<Equals<ReturnType<typeof McpClient.connect>, Promise<McpClient>>>();
 assertType<Equals<McpClient["serverInfo"], Implementation>>();
 assertType<Equals<McpClient["serverCapabilities"], ServerCapabilities>>();
@@ -238,6 +239,7 @@ export async function app(url: string): Promise<void> {
     }
   }
 
+  client.signOut();
   await client.close();
   client.free();
   {
