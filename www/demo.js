@@ -38,12 +38,17 @@ let completionOrigin = null; // the demo's completion site (see serve.mjs), if k
 // ---- 1. loading and connecting ---------------------------------------------------------------
 
 async function main() {
-  // serve.mjs publishes where the local MCP server and the completion site are; ?server=…
+  // serve.mjs publishes where the local MCP servers and the completion site are; ?server=…
   // in the page's URL wins. Any other server URL can be typed in.
   const config = await fetch("./config.json").then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
   completionOrigin = typeof config.completionOrigin === "string" ? config.completionOrigin : null;
   $("server-url").value = new URLSearchParams(location.search).get("server") ?? config.serverUrl ?? "";
   $("root-uri").textContent = ROOTS[0].uri;
+  for (const [id, url] of [["pick-open", config.serverUrl], ["pick-protected", config.protectedServerUrl]]) {
+    if (typeof url !== "string") continue;
+    $(id).hidden = false;
+    $(id).addEventListener("click", () => ($("server-url").value = url));
+  }
 
   try {
     await init(); // fetches and instantiates mcp_web_client_bg.wasm next to the .js
@@ -79,6 +84,13 @@ async function connect(url) {
     roots: ROOTS,
     // Any fetch-compatible function; this one only watches what the library sends (see 4.).
     fetch: watchingFetch,
+    // OAuth for servers that answer 401 (see 4b.). The redirect URI is a page on this origin
+    // that loads the package's oauth-callback.js.
+    auth: {
+      redirectUri: new URL("oauth-callback.html", location.href).href,
+      clientName: "mcp-web-client demo",
+      onAuthorization,
+    },
   };
   if ($("sampling-stub").checked) options.onSampling = samplingStub;
 
@@ -445,6 +457,42 @@ async function onElicitation(req) {
     },
   };
   return showElicitationDialog(narrated);
+}
+
+// ---- 4b. OAuth to the MCP server ----------------------------------------------------------------
+
+// The server answered 401: the library found its authorization server and registered this page
+// as a client. The user decides; req.open() must run inside their click (a popup otherwise is
+// blocked). The library checks the callback (state, issuer), exchanges the code and resumes.
+function onAuthorization(req) {
+  const host = new URL(req.authorizationUrl).host;
+  const card = placeCard("elicitation", "OAuth", `${req.server.url} asks you to sign in at ${host}`,
+    h("p", {}, `Authorization server: `, h("code", {}, req.issuer)),
+    req.scopes.length ? h("p", {}, `Scopes: ${req.scopes.join(" ")}`) : null);
+  card.step("waiting for you to sign in");
+  const signIn = h("button", { type: "button", className: "primary sign-in" }, "Sign in");
+  const cancel = h("button", { type: "button" }, "Cancel");
+  const settle = (text, tone) => {
+    card.step(text, tone);
+    signIn.disabled = cancel.disabled = true;
+  };
+  signIn.addEventListener("click", () => {
+    let blocked = false;
+    req.open().then(
+      () => settle("signed in: the library exchanged the code for a token", "ok"),
+      (e) => {
+        if (e.code !== POPUP_BLOCKED) return settle(`failed: ${e.code} ${e.message}`, "error");
+        blocked = true;
+        card.step("the browser blocked the popup: click Sign in again", "warn");
+      },
+    );
+    queueMicrotask(() => !blocked && card.step(`popup opened on ${new URL(req.authorizationUrl).origin}`));
+  });
+  cancel.addEventListener("click", () => {
+    settle("you cancelled", "warn");
+    req.cancel();
+  });
+  card.append(h("div", { className: "card-actions" }, signIn, cancel));
 }
 
 // The library re-sends a tools/call by itself after it satisfies a -32042 (URL elicitation

@@ -3,9 +3,13 @@
 //   node www/serve.mjs            MCP_PORT, DEMO_PORT, COMPLETION_PORT override the free ports
 //                                 DEMO_VERBOSE=1 echoes the MCP server's output
 //
-// Three origins (each port is its own origin, which is the point of the URL-elicitation demo):
+// Three origins (each port is its own origin, which is the point of the URL-elicitation demo),
+// and a second MCP server that needs OAuth:
 //
 //   MCP server       @modelcontextprotocol/server-everything, Streamable HTTP, at /mcp
+//   protected server the SDK's simpleStreamableHttp example with --oauth --oauth-strict and its
+//                    demo authorization server (which approves without a login form), behind
+//                    the e2e harness's CORS proxy (the example sends no CORS headers)
 //   demo site        the repository's /www/ (the page) and /pkg/ (the package);
 //                    /www/config.json tells the page where the other two are
 //   completion site  stands in for the MCP server's own web pages: /authorize shows an
@@ -20,6 +24,7 @@ import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { startSdkExample } from "../tests/e2e/harness.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const E2E = path.join(ROOT, "tests", "e2e");
@@ -186,7 +191,7 @@ const demoSite = route((req, res, url) => {
   if (url.pathname === "/www/config.json") {
     // Where the page finds the MCP server and the completion site (it works without this file
     // too: the server URL field then starts empty).
-    const body = JSON.stringify({ serverUrl: mcpUrl, completionOrigin });
+    const body = JSON.stringify({ serverUrl: mcpUrl, protectedServerUrl: protectedServer?.url, completionOrigin });
     return send(res, 200, body, { "content-type": MIME[".json"] });
   }
   serveFile(req, res, url.decodedPath, ["www", "pkg"]);
@@ -263,12 +268,14 @@ const completionSite = route((req, res, url) => {
 
 // ---- start, print, stop ----------------------------------------------------------------------
 
+let protectedServer; // set once it listens
 let shuttingDown = false;
 function shutdown(code) {
   if (shuttingDown) return;
   shuttingDown = true;
   stopping = true;
   stopMcp();
+  protectedServer?.stop();
   demoSite.close();
   completionSite.close();
   demoSite.closeAllConnections?.();
@@ -288,7 +295,12 @@ process.on("SIGTERM", () => shutdown(0));
 process.on("exit", stopMcp);
 
 try {
-  await Promise.all([mcpReady, listen(demoSite, demoPort), listen(completionSite, completionPort)]);
+  await Promise.all([
+    mcpReady,
+    listen(demoSite, demoPort),
+    listen(completionSite, completionPort),
+    startSdkExample("simpleStreamableHttp.js", ["--oauth", "--oauth-strict"], { asProxy: true, record: false }).then((s) => (protectedServer = s)),
+  ]);
 } catch (e) {
   console.error(`serve.mjs: ${e.message}`);
   if (mcpOutput) console.error(mcpOutput.slice(-4000));
@@ -297,6 +309,7 @@ try {
 }
 
 console.log(`MCP server (server-everything, Streamable HTTP): ${mcpUrl}`);
+console.log(`Protected MCP server (SDK example, OAuth):         ${protectedServer.url}`);
 console.log(`Completion site (another origin):                 ${completionOrigin}`);
 console.log(`Demo: open ${demoOrigin}/www/`);
 console.log("Ctrl-C stops everything.");

@@ -10,8 +10,9 @@
 // Flows: connect (server info), echo, a long-running call whose progress bar moves, a cancelled
 // call, a form elicitation through the package's dialog, and a URL elicitation: consent dialog,
 // Open (popup on the completion site's origin), "Authorize" clicked in the popup, completion by
-// postMessage, the final result in the timeline. Screenshot: artifacts/demo.png. Last, SIGTERM
-// to serve.mjs must stop the MCP server it started.
+// postMessage, the final result in the timeline. Screenshot: artifacts/demo.png. Then the
+// protected server (OAuth): Sign in clicked, the popup closes by itself, a tool call works. Last,
+// SIGTERM to serve.mjs must stop both MCP servers it started.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -40,10 +41,11 @@ before(async () => {
   const out = serve.output();
   urls = {
     mcp: out.match(/MCP server[^\n]*?(http:\/\/\S+\/mcp)/)?.[1],
+    protected: out.match(/Protected MCP server[^\n]*?(http:\/\/\S+\/mcp)/)?.[1],
     completion: out.match(/Completion site[^\n]*?(http:\/\/\S+)/)?.[1],
     demo: out.match(/Demo: open (http:\/\/\S+)/)?.[1],
   };
-  assert.ok(urls.mcp && urls.completion && urls.demo, `serve.mjs printed:\n${out}`);
+  assert.ok(urls.mcp && urls.protected && urls.completion && urls.demo, `serve.mjs printed:\n${out}`);
 
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
@@ -403,19 +405,53 @@ test("a server whose every string is markup: the demo shows it as text and creat
   assert.deepEqual(await injected(), before, "server markup became elements (or ran)");
 });
 
-test("SIGTERM to serve.mjs stops the MCP server it started", T, async () => {
-  const port = Number(new URL(urls.mcp).port);
+test("the protected server: Connect asks to sign in, one click, the popup closes, the tools show", T, async () => {
+  const popupsBefore = popups.length; // earlier tests' popups
+  await page.click("#pick-protected");
+  assert.equal(await run(() => document.getElementById("server-url").value), urls.protected);
+  await page.click("#connect");
+  const card = await waitFor(() => {
+    const c = [...document.querySelectorAll("#timeline .card.elicitation")].at(-1);
+    return c && /asks you to sign in at/.test(c.textContent) && c.querySelector("button.sign-in") && c.textContent;
+  }, undefined, { what: "the sign-in card" });
+  assert.ok(card.includes(urls.protected), card);
+  assert.equal(popups.length, popupsBefore, "a popup opened before the click");
+  const popupPromise = page.waitForEvent("popup", { timeout: 10000 });
+  await page.click("#timeline button.sign-in:not([disabled])");
+  const popup = await popupPromise;
+  // The SDK's demo authorization server approves at once and redirects to oauth-callback.html,
+  // which hands the code back; the library exchanges it and closes the popup.
+  if (!popup.isClosed()) await popup.waitForEvent("close", { timeout: 15000 }); // it may be gone already
+  const info = await waitFor(() => !document.getElementById("server-info").hidden && document.getElementById("info-name").textContent,
+    undefined, { what: "the protected server's info" });
+  assert.match(info, /simple-streamable-http-server/);
+  await waitFor(() => !!document.querySelector('#tools button[data-tool="greet"]'), undefined, { what: "the greet tool" });
+  const steps = await run(() => [...[...document.querySelectorAll("#timeline .card.elicitation")].at(-1).querySelectorAll(".steps li")].map((x) => x.textContent));
+  assert.ok(steps.some((t) => /popup opened on/.test(t)) && steps.some((t) => /signed in/.test(t)), JSON.stringify(steps));
+
+  const i = await runTool("greet", { name: "OAuth" });
+  const call = await waitCall(i);
+  assert.equal(call.state, "done", call.text);
+  assert.match(call.text, /Hello, OAuth!/);
+  assert.deepEqual(page.pageErrors, [], "page errors");
+  await page.click("#disconnect");
+});
+
+test("SIGTERM to serve.mjs stops the MCP servers it started", T, async () => {
+  const ports = [urls.mcp, urls.protected].map((u) => Number(new URL(u).port));
   process.kill(serve.pid, "SIGTERM"); // serve.mjs only, not its process group
   await waitForExit(serve, 8000);
-  const refused = await new Promise((resolve) => {
-    const s = net.connect(port, "127.0.0.1");
-    s.once("connect", () => {
-      s.destroy();
-      resolve(false);
+  for (const port of ports) {
+    const refused = await new Promise((resolve) => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once("error", () => resolve(true));
     });
-    s.once("error", () => resolve(true));
-  });
-  assert.ok(refused, `server-everything still listens on ${port} after serve.mjs stopped`);
+    assert.ok(refused, `a server still listens on ${port} after serve.mjs stopped`);
+  }
 });
 
 async function waitForExit(proc, timeoutMs) {

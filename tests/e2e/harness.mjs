@@ -69,9 +69,9 @@ function closeServer(server, sockets) {
 }
 
 /** Starts `server` on a free 127.0.0.1 port; `stop()` closes it and every open socket. */
-export async function listenLocal(server) {
+export async function listenLocal(server, port = undefined) {
   const sockets = trackSockets(server);
-  const port = await freePort();
+  port ??= await freePort();
   await new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", resolve);
@@ -384,7 +384,7 @@ const MAX_LOGGED_BODY = 256 * 1024;
  * Every request is recorded in `requests` (method, url, headers, body, status, response headers,
  * response body — bodies truncated at 256 KiB — and timestamps t0 / tHeaders / tEnd, `outcome`).
  */
-export async function startCorsProxy({ target }) {
+export async function startCorsProxy({ target, port = undefined, record = true }) {
   const upstream = new URL(target);
   const requests = [];
   const corsHeaders = {
@@ -413,7 +413,7 @@ export async function startCorsProxy({ target }) {
         }
       },
     };
-    requests.push(entry);
+    if (record) requests.push(entry);
     const finish = (outcome) => {
       if (entry.outcome === undefined) entry.outcome = outcome;
       if (entry.tEnd === undefined) entry.tEnd = Date.now();
@@ -490,7 +490,7 @@ export async function startCorsProxy({ target }) {
       }
     });
   });
-  return { ...(await listenLocal(server)), requests };
+  return { ...(await listenLocal(server, port)), requests };
 }
 
 // Example servers whose MCP endpoint is not on the SDK examples' usual 3000.
@@ -502,19 +502,26 @@ const EXAMPLE_MCP_DEFAULT_PORT = { "ssePollingExample.js": 3001 };
  * are redirected to free ports (hard-coded ones by the preloaded listen-override.mjs), and the
  * listen is bound to 127.0.0.1. Returns `{ url, backendUrl, requests, output(), restart(), stop() }`;
  * `url` points at the proxy, `restart()` replaces the server process (same ports, fresh state).
+ * `asProxy: true` makes the server believe it listens on the proxy's port, at `localhost`: an
+ * OAuth-protected example names its own URL as the resource (RFC 8707), which must be the URL
+ * the client connects to (`url` is then `http://localhost:<proxy port>/mcp`). `record: false`
+ * keeps no request records (for a long-running demo).
  */
-export async function startSdkExample(file, args = [], { path: mcpPath = "/mcp", readyTimeoutMs = 20000 } = {}) {
+export async function startSdkExample(file, args = [], { path: mcpPath = "/mcp", readyTimeoutMs = 20000, asProxy = false, record = true } = {}) {
   const entry = path.join(SDK_EXAMPLES_DIR, file);
   if (!fs.existsSync(entry)) throw new Error(`no SDK example ${file} in ${SDK_EXAMPLES_DIR}`);
   const mcpPort = await freePort();
   const authPort = await freePort();
+  const proxyPort = asProxy ? await freePort() : undefined;
   const mcpDefault = EXAMPLE_MCP_DEFAULT_PORT[file] ?? 3000;
   const authDefault = mcpDefault === 3000 ? 3001 : 3000;
+  // The port the server is told; listen-override.mjs binds it to mcpPort.
+  const told = proxyPort ?? mcpPort;
   const env = {
-    PORT: String(mcpPort),
-    MCP_PORT: String(mcpPort),
+    PORT: String(told),
+    MCP_PORT: String(told),
     MCP_AUTH_PORT: String(authPort),
-    E2E_PORT_MAP: JSON.stringify({ [mcpDefault]: mcpPort, [authDefault]: authPort }),
+    E2E_PORT_MAP: JSON.stringify({ [mcpDefault]: mcpPort, [authDefault]: authPort, ...(proxyPort ? { [proxyPort]: mcpPort } : {}) }),
   };
   const launch = () =>
     startProcess(process.execPath, ["--import", LISTEN_OVERRIDE, entry, ...args], {
@@ -527,13 +534,13 @@ export async function startSdkExample(file, args = [], { path: mcpPath = "/mcp",
   let earlierOutput = "";
   let proxy;
   try {
-    proxy = await startCorsProxy({ target: `http://127.0.0.1:${mcpPort}` });
+    proxy = await startCorsProxy({ target: `http://127.0.0.1:${mcpPort}`, port: proxyPort, record });
   } catch (err) {
     await proc.stop();
     throw err;
   }
   return {
-    url: `${proxy.origin}${mcpPath}`,
+    url: asProxy ? `http://localhost:${proxyPort}${mcpPath}` : `${proxy.origin}${mcpPath}`,
     backendUrl: `http://127.0.0.1:${mcpPort}${mcpPath}`,
     mcpPort,
     authPort,
