@@ -134,15 +134,22 @@ impl Authorizer {
     }
 
     /// Before a request: a token about to expire is refreshed, without the user. A failed
-    /// refresh is not an error here; the server's 401 that follows starts a new authorization.
+    /// refresh is not an error here: the token is used while it lasts, and the server's 401
+    /// that follows tries the refresh once more, then a new authorization.
     pub async fn prepare(self: &Rc<Self>) {
         let (generation, expiring) = {
             let st = self.state.borrow();
             let expiring = st.grant.as_ref().is_some_and(|g| g.refresh_token.is_some() && g.expires_at.is_some_and(|t| t - super::timer::now_ms() < EXPIRY_MARGIN_MS));
             (st.generation, expiring)
         };
-        if expiring {
-            let _ = self.renew(generation, 401, None, false).await;
+        if expiring && self.renew(generation, 401, None, false).await.is_err() {
+            // Not before every request: one failed refresh per grant is enough.
+            let mut st = self.state.borrow_mut();
+            if st.generation == generation {
+                if let Some(g) = st.grant.as_mut() {
+                    g.expires_at = None;
+                }
+            }
         }
     }
 

@@ -5,22 +5,28 @@
 // that `resource` is exactly the MCP server's URL; the MCP server checks every token by
 // introspection. Built package, headless Chromium, popup blocker on: the app's code runs through
 // CDP without a user gesture and only page.click (trusted input) can open the popup.
+//
+// Then what that authorization server never does, from a fixture of ours
+// (fixtures/oauth-fault-server.mjs): garbage and unusable token answers, a server that refuses
+// every token, a refresh that fails. Each is a typed error or one more sign-in, never a loop.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { EXPIRING_S, OAUTH_FAULTS, startOAuthFaultServer } from "./fixtures/oauth-fault-server.mjs";
 import { CLIENT_PAGE, launchBrowser, pageDiagnostics, sleep, startSdkExample, startStatic, waitFor } from "./harness.mjs";
 
 const T = { timeout: 60_000 };
 const CALLBACK_PAGE = "/tests/e2e/pages/oauth-callback.html";
-const CODE = { popupBlocked: -33011 };
+const CODE = { popupBlocked: -33011, authorizationRequired: -33020, token: -33025 };
 
 let server; // proxied, and told the proxy's port: the resource it names is the URL we connect to
 let web;
 let browser;
 
 /** Starts `connect()` with `auth`; each authorization request becomes a button #authorize-N. */
-function startConnect(s, { openAtOnce = false } = {}) {
+function startConnect(s, { openAtOnce = false, url = s.target.url } = {}) {
   return s.run(
     ({ url, redirectUri, openAtOnce }) => {
+      document.querySelectorAll("button[id^=authorize-]").forEach((b) => b.remove()); // an earlier connect's
       window.auth = { asked: [], opens: [] };
       window.auth.client = e2e.settle(
         McpClient.connect(url, {
@@ -43,11 +49,12 @@ function startConnect(s, { openAtOnce = false } = {}) {
       );
       return true;
     },
-    { url: server.url, redirectUri: web.origin + CALLBACK_PAGE, openAtOnce },
+    { url, redirectUri: web.origin + CALLBACK_PAGE, openAtOnce },
   );
 }
 
-async function openApp(t) {
+/** A fresh page of the app, for connections to `target` (a server with a `requests` log). */
+async function openApp(t, target = server) {
   // Not openClientPage: Playwright's waitForFunction gives the page user activation, which
   // would let an open() outside a click through the popup blocker.
   const context = await browser.newContext();
@@ -58,16 +65,17 @@ async function openApp(t) {
   page.on("pageerror", (e) => page.pageErrors.push(String(e?.stack ?? e)));
   page.on("console", (m) => m.type() === "error" && page.consoleErrors.push(m.text()));
   const cdp = await context.newCDPSession(page);
-  const s = { page };
+  const s = { page, target };
   s.run = async (fn, arg) => {
     const expression = `(${fn})(${arg === undefined ? "" : JSON.stringify(arg)})`;
     const r = await cdp.send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true, userGesture: false });
     if (r.exceptionDetails) throw new Error(`in page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
     return r.result.value;
   };
-  s.diag = () => `${pageDiagnostics(page)}\nrequests:\n${server.requests.map((r) => `${r.method} ${r.url} auth=${r.headers.authorization ? r.headers.authorization.slice(0, 15) : "no"} -> ${r.status}`).join("\n")}\nserver output (tail):\n${server.output().slice(-2000)}`;
+  s.diag = () => `${pageDiagnostics(page)}\nrequests:\n${target.requests.map((r) => `${r.method} ${r.url} auth=${r.headers.authorization ? r.headers.authorization.slice(0, 15) : "no"} -> ${r.status}`).join("\n")}${target.output ? `\nserver output (tail):\n${target.output().slice(-2000)}` : ""}`;
   // Polled through CDP: Playwright's waitForSelector, like waitForFunction, activates the page.
-  s.button = (n) => waitFor(() => s.run((id) => document.getElementById(id) !== null, `authorize-${n}`), { timeoutMs: 15000, what: `sign-in button ${n}` });
+  s.button = (n) => waitFor(() => s.run((id) => document.getElementById(id) !== null, `authorize-${n}`), { timeoutMs: 15000, what: `sign-in button ${n}` })
+    .catch((e) => Promise.reject(new Error(`${e.message}\n${s.diag()}`)));
   /** The user's click on sign-in button n; the popup it opens (the AS redirects it back at once). */
   s.signIn = async (n) => {
     await s.button(n);
@@ -85,6 +93,15 @@ async function openApp(t) {
 
 const bearerOf = (r) => /^Bearer (.+)$/.exec(r.headers.authorization ?? "")?.[1];
 
+before(async () => {
+  web = await startStatic();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
 describe("SDK example: simpleStreamableHttp --oauth --oauth-strict (the library's OAuth)", () => {
   before(async () => {
     server = await startSdkExample("simpleStreamableHttp.js", ["--oauth", "--oauth-strict"], { asProxy: true });
@@ -92,14 +109,8 @@ describe("SDK example: simpleStreamableHttp --oauth --oauth-strict (the library'
       timeoutMs: 10000,
       what: "the demo authorization server",
     });
-    web = await startStatic();
-    browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-  });
+  after(() => server?.stop());
 
   test("connect: 401, discovery, dynamic registration, one click, the code exchanged; tools work with the token", T, async (t) => {
     const s = await openApp(t);
@@ -204,6 +215,99 @@ describe("SDK example: simpleStreamableHttp --oauth --oauth-strict (the library'
     const called = await s.run(() => e2e.settle(client.callTool("greet", { name: "again" })));
     assert.ok(called.ok, JSON.stringify(called.error));
     await other.close();
+    await s.run(() => client.close());
+  });
+});
+
+// What the SDK's authorization server never does: garbage from the token endpoint, a server
+// that refuses every token, a refresh that fails. Each ends in a typed error or a fresh sign-in,
+// never a loop, and the same page then connects to a server that works.
+describe("OAuth faults (fixture): typed errors, bounded retries, the page stays usable", () => {
+  const faults = {};
+  before(async () => {
+    for (const fault of OAUTH_FAULTS) faults[fault] = await startOAuthFaultServer({ fault });
+  });
+  after(() => Promise.all(Object.values(faults).map((f) => f.stop())));
+
+  const tokenRequests = (f) => f.requests.filter((r) => r.method === "POST" && r.url === "/token").map((r) => new URLSearchParams(r.body).get("grant_type"));
+
+  /** connect() to the working server from the same page: one more sign-in, then a call. */
+  async function stillUsable(s) {
+    await startConnect(s, { url: faults.none.url });
+    await s.signIn(1);
+    const connected = await s.run(() => auth.client);
+    assert.ok(connected.ok, `connect to the working server: ${JSON.stringify(connected.error)}`);
+    const echoed = await s.run(() => e2e.settle(client.callTool("echo", { text: "still here" })));
+    assert.equal(echoed.value?.content?.[0]?.text, "echo: still here", JSON.stringify(echoed));
+    await s.run(() => client.close());
+  }
+
+  for (const [fault, why] of [["token-garbage", /not a JSON object/], ["token-unusable", /unusable token/]]) {
+    test(`${fault}: connect() rejects with -33025 naming the problem; nothing is retried`, T, async (t) => {
+      const f = faults[fault];
+      const s = await openApp(t, f);
+      await startConnect(s);
+      await s.signIn(1);
+      const connected = await s.run(() => auth.client);
+      assert.equal(connected.ok, false, s.diag());
+      assert.equal(connected.error.code, CODE.token, JSON.stringify(connected.error));
+      assert.match(connected.error.message, why);
+      assert.deepEqual(tokenRequests(f), ["authorization_code"], "one code, one exchange");
+      assert.equal(await s.run(() => auth.asked.length), 1, "the user was asked once");
+      await stillUsable(s);
+    });
+  }
+
+  test("always-401: a server that refuses every token is -33020 after one authorization, not a loop", T, async (t) => {
+    const f = faults["always-401"];
+    const s = await openApp(t, f);
+    await startConnect(s);
+    await s.signIn(1);
+    const connected = await waitFor(async () => {
+      const r = await s.run(() => e2e.settle(Promise.race([auth.client, new Promise((r) => setTimeout(() => r("pending"), 20))])));
+      return r.value === "pending" ? null : r.value;
+    }, { timeoutMs: 15000, what: "connect() to settle" }).catch(async (e) => {
+      // A second sign-in button means the client asked again: say so rather than time out.
+      throw new Error(`${e.message}; asked ${await s.run(() => auth.asked.length)} times\n${s.diag()}`);
+    });
+    assert.equal(connected.ok, false, s.diag());
+    assert.equal(connected.error.code, CODE.authorizationRequired, JSON.stringify(connected.error));
+    assert.equal(connected.error.data?.status, 401, JSON.stringify(connected.error));
+    assert.deepEqual(tokenRequests(f), ["authorization_code"]);
+    const signed = f.requests.filter((r) => r.url === "/mcp" && r.method === "POST" && bearerOf(r));
+    assert.ok(signed.length >= 1 && signed.length <= 2, `requests with the token: ${signed.length}\n${s.diag()}`);
+    assert.equal(await s.run(() => auth.asked.length), 1);
+    await stillUsable(s);
+  });
+
+  test("refresh-fails: a failed refresh is tried once before expiry, once at the 401, then the user is asked; the call goes through", T, async (t) => {
+    const f = faults["refresh-fails"];
+    const s = await openApp(t, f);
+    await startConnect(s);
+    await s.signIn(1);
+    const connected = await s.run(() => auth.client);
+    assert.ok(connected.ok, `connect: ${JSON.stringify(connected.error)}\n${s.diag()}`);
+    const list = () => s.run(() => e2e.settle(client.listTools()));
+    // The token expires inside the 30 s margin: the next request tries a refresh, which fails;
+    // the token still works, and the requests after that do not hammer the token endpoint.
+    for (let i = 0; i < 3; i++) assert.ok((await list()).ok, s.diag());
+    assert.deepEqual(tokenRequests(f), ["authorization_code", "refresh_token"], s.diag());
+    assert.equal(await s.run(() => auth.asked.length), 1);
+
+    // Expired: the server's 401 tries the refresh once more, then asks the user.
+    await sleep(EXPIRING_S * 1000 + 200);
+    await s.run(() => {
+      window.listed = e2e.settle(client.listTools());
+      return true;
+    });
+    await s.signIn(2);
+    const listed = await s.run(() => window.listed);
+    assert.ok(listed.ok, `${JSON.stringify(listed.error)}\n${s.diag()}`);
+    assert.deepEqual(listed.value.tools.map((tool) => tool.name), ["echo"]);
+    // (The new grant expires as soon, so its own first refresh may follow.)
+    assert.deepEqual(tokenRequests(f).slice(0, 4), ["authorization_code", "refresh_token", "refresh_token", "authorization_code"]);
+    const refresh = f.requests.find((r) => r.url === "/token" && new URLSearchParams(r.body).get("grant_type") === "refresh_token");
+    assert.equal(new URLSearchParams(refresh.body).get("resource"), f.url, "the refresh names the resource");
     await s.run(() => client.close());
   });
 });
