@@ -89,6 +89,7 @@ async function connect(url) {
     auth: {
       redirectUri: new URL("oauth-callback.html", location.href).href,
       clientName: "mcp-web-client demo",
+      storage: "session", // a reload of this tab does not ask again
       onAuthorization,
     },
   };

@@ -524,6 +524,85 @@ fn discovery(why: String) -> Error {
     Error::Authorization(AuthFailure::Discovery(why))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Grants, and the app's token store
+// ---------------------------------------------------------------------------------------------
+
+/// A token and what it was obtained with: enough to refresh it and to step up from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    /// Milliseconds since the epoch.
+    pub expires_at: Option<f64>,
+    /// What the server granted, else what was asked for.
+    pub scope: Option<String>,
+    pub token_endpoint: String,
+    pub client_id: String,
+    /// From the app's options, never from a store.
+    pub secret: Option<String>,
+    pub how: ClientAuth,
+    pub resource: String,
+}
+
+/// The key the grant for the MCP server at `server_url` is stored under.
+pub fn store_key(server_url: &str) -> String {
+    format!("mcp-web-client:oauth:{server_url}")
+}
+
+/// A grant as the store keeps it: JSON, without the client secret.
+pub fn encode_grant(g: &Grant) -> String {
+    let opt = |v: &Option<String>| v.as_deref().map_or_else(|| "null".to_owned(), quote);
+    let how = match g.how {
+        ClientAuth::None => "none",
+        ClientAuth::Basic => "client_secret_basic",
+        ClientAuth::Post => "client_secret_post",
+    };
+    // As an integer: float formatting would cost the module about 20 KB.
+    let expires_at = g.expires_at.filter(|t| t.is_finite()).map_or_else(|| "null".to_owned(), |t| (t.round() as i64).to_string());
+    format!(
+        r#"{{"v":1,"resource":{},"access_token":{},"refresh_token":{},"expires_at":{expires_at},"scope":{},"token_endpoint":{},"client_id":{},"auth_method":"{how}"}}"#,
+        quote(&g.resource),
+        quote(&g.access_token),
+        opt(&g.refresh_token),
+        opt(&g.scope),
+        quote(&g.token_endpoint),
+        quote(&g.client_id),
+    )
+}
+
+/// A stored grant, only if it is whole and its resource covers `server_url` (a store shared
+/// with other code, or tampered with, must not send this server another server's token).
+pub fn decode_grant<O: JsonObject>(doc: Option<&O>, server_url: &str) -> Option<Grant> {
+    let doc = doc?;
+    let resource = string(doc, "resource").filter(|r| resource_covers(r, server_url))?;
+    if !matches!(doc.field("v"), Field::Number(v) if v == 1.0) {
+        return None;
+    }
+    let how = match string(doc, "auth_method")?.as_str() {
+        "none" => ClientAuth::None,
+        "client_secret_basic" => ClientAuth::Basic,
+        "client_secret_post" => ClientAuth::Post,
+        _ => return None,
+    };
+    let token_endpoint = string(doc, "token_endpoint").filter(|u| secure_url(u))?;
+    Some(Grant {
+        access_token: string(doc, "access_token").filter(|t| !t.is_empty())?,
+        refresh_token: string(doc, "refresh_token"),
+        expires_at: match doc.field("expires_at") {
+            Field::Number(t) if t.is_finite() => Some(t),
+            Field::Absent | Field::Null => None,
+            _ => return None,
+        },
+        scope: string(doc, "scope"),
+        token_endpoint,
+        client_id: string(doc, "client_id")?,
+        secret: None,
+        how,
+        resource,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -813,5 +892,38 @@ mod tests {
         for (status, body) in [(201, r#"{"client_id":""}"#), (201, "{}"), (404, "")] {
             assert_eq!(code(registration(status, body)), codes::AUTHORIZATION_REGISTRATION, "{body}");
         }
+    }
+
+    #[test]
+    fn stored_grants_round_trip_without_the_secret_and_only_for_their_resource() {
+        let g = Grant {
+            access_token: "at \"quoted\"".into(),
+            refresh_token: Some("rt".into()),
+            expires_at: Some(1_767_000_000_000.0),
+            scope: None,
+            token_endpoint: "https://as.example/token".into(),
+            client_id: "c1".into(),
+            secret: Some("s3cret".into()),
+            how: ClientAuth::Basic,
+            resource: "https://mcp.example/mcp".into(),
+        };
+        let text = encode_grant(&g);
+        assert!(!text.contains("s3cret"), "{text}");
+        let back = decode_grant(obj(&text).as_ref(), "https://mcp.example/mcp").expect("decodes");
+        assert_eq!(back, Grant { secret: None, ..g.clone() });
+        // Another resource (even a prefix of it), another version, a broken or insecure field: nothing.
+        assert_eq!(decode_grant(obj(&text).as_ref(), "https://mcp.example/"), None);
+        for (from, to) in [(r#""v":1"#, r#""v":2"#), ("https://as.example", "http://as.example"), (r#""access_token":"at"#, r#""access_token":"#), ("client_secret_basic", "private_key_jwt"), ("1767000000000", r#""soon""#)] {
+            let bad = text.replacen(from, to, 1);
+            assert_ne!(bad, text, "{from}");
+            assert_eq!(decode_grant(obj(&bad).as_ref(), "https://mcp.example/mcp"), None, "{bad}");
+        }
+        assert_eq!(decode_grant(obj("[]").as_ref(), "https://mcp.example/mcp"), None);
+        // A resource that covers the server (its origin) is the server's.
+        let wide = Grant { resource: "https://mcp.example/".into(), secret: None, ..g.clone() };
+        assert_eq!(decode_grant(obj(&encode_grant(&wide)).as_ref(), "https://mcp.example/mcp").as_ref(), Some(&wide));
+        assert_eq!(decode_grant(obj(&encode_grant(&wide)).as_ref(), "https://mcp.example.evil/mcp"), None);
+        let minimal = Grant { refresh_token: None, expires_at: None, how: ClientAuth::None, secret: None, ..g };
+        assert_eq!(decode_grant(obj(&encode_grant(&minimal)).as_ref(), "https://mcp.example/mcp"), Some(minimal));
     }
 }

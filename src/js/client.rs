@@ -806,7 +806,7 @@ impl Options {
     }
 }
 
-/// The `auth` option: `{ onAuthorization, redirectUri, clientId?, clientSecret?, clientName?, clientMetadataUrl?, timeoutMs? }`.
+/// The `auth` option: `{ onAuthorization, redirectUri, clientId?, clientSecret?, clientName?, clientMetadataUrl?, timeoutMs?, storage? }`.
 fn auth_settings(a: &JsValue, closed_grace_ms: u32) -> Result<Option<oauth::Settings>, JsValue> {
     if a.is_undefined() || a.is_null() {
         return Ok(None);
@@ -828,6 +828,13 @@ fn auth_settings(a: &JsValue, closed_grace_ms: u32) -> Result<Option<oauth::Sett
             None => 10 * 60 * 1000,
         },
         closed_grace_ms,
+        store: match get(a, "storage") {
+            v if v.is_undefined() || v.as_string().as_deref() == Some("memory") => None,
+            v if v.as_string().as_deref() == Some("session") => {
+                Some(oauth::Store::session().ok_or_else(|| invalid_argument("auth.storage \"session\": sessionStorage is not available here"))?)
+            }
+            v => Some(oauth::Store::custom(v).ok_or_else(|| invalid_argument("auth.storage must be \"memory\", \"session\" or an object with get, set and delete methods"))?),
+        },
     }))
 }
 

@@ -322,6 +322,22 @@ export interface AuthOptions {
   clientMetadataUrl?: string;
   /** How long the user has to finish, in ms (10 minutes); 0 waits forever. */
   timeoutMs?: number;
+  /**
+   * Where the grant is kept besides memory, so a reload does not ask the user again: "memory"
+   * (the default: nothing written), "session" (`sessionStorage`: this tab, until it closes), or
+   * your own store. Anything with access to the store can use the tokens; see the README.
+   */
+  storage?: "memory" | "session" | TokenStore;
+}
+
+/**
+ * An app-provided place for OAuth grants (e.g. IndexedDB, encrypted). Keys are
+ * `mcp-web-client:oauth:<server URL>`; values are JSON text. Each method may return a promise.
+ */
+export interface TokenStore {
+  get(key: string): string | null | undefined | Promise<string | null | undefined>;
+  set(key: string, value: string): void | Promise<void>;
+  delete(key: string): void | Promise<void>;
 }
 
 export interface AuthorizationRequest {

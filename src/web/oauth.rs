@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Function, Promise, Uint8Array};
+use std::cell::Cell;
+
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MessageEvent, Window};
@@ -18,7 +20,7 @@ use super::slot::Slot;
 use super::timer::{Interval, Timeout};
 use crate::core::auth::BearerHint;
 use crate::core::error::{AuthFailure, Error};
-use crate::core::oauth::{self as core, AuthServer, AuthorizeRequest, ClientAuth, ProtectedResource};
+use crate::core::oauth::{self as core, AuthServer, AuthorizeRequest, ClientAuth, Grant, ProtectedResource};
 
 /// The message type the callback page posts (`oauth-callback.js`), and its channel.
 pub const CALLBACK_TYPE: &str = "mcp:oauth-callback";
@@ -36,6 +38,40 @@ pub struct Settings {
     pub client_metadata_url: Option<String>,
     pub timeout_ms: u32,
     pub closed_grace_ms: u32,
+    /// Where grants are kept besides memory (`auth.storage`), if anywhere.
+    pub store: Option<Store>,
+}
+
+/// A place to keep grants across page loads: `sessionStorage`, or the app's own object. Its
+/// methods may return promises. A store that throws is treated as empty: the user signs in.
+#[derive(Clone)]
+pub struct Store {
+    target: JsValue,
+    names: [&'static str; 3], // get, set, delete
+}
+
+impl Store {
+    /// `sessionStorage` (this tab, until it closes); unavailable in some sandboxed frames.
+    pub fn session() -> Option<Store> {
+        let target = Reflect::get(&js_sys::global(), &"sessionStorage".into()).ok().filter(|s| s.is_object())?;
+        Some(Store { target, names: ["getItem", "setItem", "removeItem"] })
+    }
+
+    /// The app's `{ get(key), set(key, value), delete(key) }`.
+    pub fn custom(target: JsValue) -> Option<Store> {
+        let store = Store { target, names: ["get", "set", "delete"] };
+        store.names.iter().all(|n| Reflect::get(&store.target, &(*n).into()).is_ok_and(|f| f.is_function())).then_some(store)
+    }
+
+    async fn call(&self, which: usize, args: &[&str]) -> Option<JsValue> {
+        let f: Function = Reflect::get(&self.target, &self.names[which].into()).ok()?.dyn_into().ok()?;
+        let args: Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+        let v = f.apply(&self.target, &args).ok()?;
+        match v.dyn_into::<Promise>() {
+            Ok(p) => JsFuture::from(p).await.ok(),
+            Err(v) => Some(v),
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -73,28 +109,16 @@ const MAX_STEP_UPS: u32 = 2;
 /// A token this close to its expiry is refreshed before it is sent.
 const EXPIRY_MARGIN_MS: f64 = 30_000.0;
 
-/// A token and what it was obtained with: enough to refresh it and to step up from it.
-#[derive(Clone)]
-struct Grant {
-    access_token: String,
-    refresh_token: Option<String>,
-    expires_at: Option<f64>,
-    /// What the server granted, else what was asked for.
-    scope: Option<String>,
-    token_endpoint: String,
-    client_id: String,
-    secret: Option<String>,
-    how: ClientAuth,
-    resource: String,
-}
-
 /// One server's credentials, shared by every request of its connection. Tokens live in memory
-/// only, for this server (its URL is the resource they were asked for), never sent elsewhere.
+/// (and in the app's store, if it gave one), for this server (its URL is covered by the
+/// resource they were asked for), never sent elsewhere.
 pub struct Authorizer {
     settings: Settings,
     fetcher: Fetcher,
     server_url: String,
     state: RefCell<AuthState>,
+    /// Whether the store has been read (once, before the first request).
+    loaded: Cell<bool>,
 }
 
 #[derive(Default)]
@@ -117,7 +141,7 @@ pub struct Attempts {
 
 impl Authorizer {
     pub fn new(settings: Settings, fetcher: Fetcher, server_url: &str) -> Rc<Authorizer> {
-        Rc::new(Authorizer { settings, fetcher, server_url: server_url.to_owned(), state: RefCell::default() })
+        Rc::new(Authorizer { settings, fetcher, server_url: server_url.to_owned(), state: RefCell::default(), loaded: Cell::new(false) })
     }
 
     /// The generation of the current token and its `Authorization` value.
@@ -131,12 +155,32 @@ impl Authorizer {
         let mut st = self.state.borrow_mut();
         st.grant = None;
         st.generation += 1;
+        if let Some(store) = self.settings.store.clone() {
+            let key = core::store_key(&self.server_url);
+            wasm_bindgen_futures::spawn_local(async move {
+                store.call(2, &[&key]).await;
+            });
+        }
+    }
+
+    /// The grant the store kept for this server, once, before the first request.
+    async fn load(&self) {
+        let Some(store) = self.settings.store.as_ref().filter(|_| !self.loaded.replace(true)) else { return };
+        let text = store.call(0, &[&core::store_key(&self.server_url)]).await.and_then(|v| v.as_string());
+        let Some(mut grant) = text.and_then(|t| core::decode_grant(parse_object(&t).as_ref(), &self.server_url)) else { return };
+        grant.secret = self.settings.client_secret.clone();
+        let mut st = self.state.borrow_mut();
+        if st.grant.is_none() {
+            st.grant = Some(grant);
+            st.generation += 1;
+        }
     }
 
     /// Before a request: a token about to expire is refreshed, without the user. A failed
     /// refresh is not an error here: the token is used while it lasts, and the server's 401
     /// that follows tries the refresh once more, then a new authorization.
     pub async fn prepare(self: &Rc<Self>) {
+        self.load().await;
         let (generation, expiring) = {
             let st = self.state.borrow();
             let expiring = st.grant.as_ref().is_some_and(|g| g.refresh_token.is_some() && g.expires_at.is_some_and(|t| t - super::timer::now_ms() < EXPIRY_MARGIN_MS));
@@ -205,6 +249,9 @@ impl Authorizer {
             }
             st.waiters.take().unwrap_or_default()
         };
+        if let (Ok(grant), Some(store)) = (&outcome, &self.settings.store) {
+            store.call(1, &[&core::store_key(&self.server_url), &core::encode_grant(grant)]).await;
+        }
         let result = outcome.map(|_| ());
         for w in waiters {
             w.complete(result.clone());

@@ -22,10 +22,14 @@ let server; // proxied, and told the proxy's port: the resource it names is the 
 let web;
 let browser;
 
-/** Starts `connect()` with `auth`; each authorization request becomes a button #authorize-N. */
-function startConnect(s, { openAtOnce = false, url = s.target.url } = {}) {
+/**
+ * Starts `connect()` with `auth`; each authorization request becomes a button #authorize-N.
+ * `storage`: the option as is, or "custom" for a store in the page that logs its calls
+ * (window.store: { data: Map, calls: [[method, key]] }).
+ */
+function startConnect(s, { openAtOnce = false, url = s.target.url, storage } = {}) {
   return s.run(
-    ({ url, redirectUri, openAtOnce }) => {
+    ({ url, redirectUri, openAtOnce, storage }) => {
       document.querySelectorAll("button[id^=authorize-]").forEach((b) => b.remove()); // an earlier connect's
       window.auth = { asked: [], opens: [] };
       window.auth.client = e2e.settle(
@@ -34,6 +38,17 @@ function startConnect(s, { openAtOnce = false, url = s.target.url } = {}) {
           auth: {
             redirectUri,
             clientName: "mcp-web-client e2e",
+            ...(storage === "custom"
+              ? {
+                storage: (window.store ??= {
+                  data: new Map(),
+                  calls: [],
+                  async get(k) { this.calls.push(["get", k]); return this.data.get(k); },
+                  set(k, v) { this.calls.push(["set", k]); this.data.set(k, v); },
+                  delete(k) { this.calls.push(["delete", k]); this.data.delete(k); },
+                }),
+              }
+              : storage ? { storage } : {}),
             onAuthorization(req) {
               const n = auth.asked.push({ issuer: req.issuer, scopes: req.scopes, server: req.server });
               // From the network callback: no user activation, so the popup blocker refuses.
@@ -49,7 +64,7 @@ function startConnect(s, { openAtOnce = false, url = s.target.url } = {}) {
       );
       return true;
     },
-    { url, redirectUri: web.origin + CALLBACK_PAGE, openAtOnce },
+    { url, redirectUri: web.origin + CALLBACK_PAGE, openAtOnce, storage },
   );
 }
 
@@ -83,10 +98,14 @@ async function openApp(t, target = server) {
     await page.click(`#authorize-${n}`);
     return popup;
   };
+  /** Waits for the page (after a goto or a reload) to load the package. */
+  s.ready = async () => {
+    let loaded;
+    await waitFor(async () => (loaded = await s.run(() => window.ready === true || window.loadError || false)), { timeoutMs: 20000, what: "the package to load" });
+    if (loaded !== true) throw new Error(`the client page failed to load the package: ${loaded}`);
+  };
   await page.goto(web.origin + CLIENT_PAGE, { timeout: 20000 });
-  let loaded;
-  await waitFor(async () => (loaded = await s.run(() => window.ready === true || window.loadError || false)), { timeoutMs: 20000, what: "the package to load" });
-  if (loaded !== true) throw new Error(`the client page failed to load the package: ${loaded}`);
+  await s.ready();
   assert.equal(await s.run(() => navigator.userActivation.hasBeenActive), false, "no user activation before the click");
   return s;
 }
@@ -278,6 +297,74 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
     assert.ok(signed.length >= 1 && signed.length <= 2, `requests with the token: ${signed.length}\n${s.diag()}`);
     assert.equal(await s.run(() => auth.asked.length), 1);
     await stillUsable(s);
+  });
+
+  test("storage \"session\": after a reload connect() signs in without asking; signOut() deletes the grant; a grant for another server is ignored", T, async (t) => {
+    const f = faults.none;
+    const key = `mcp-web-client:oauth:${f.url}`;
+    const s = await openApp(t, f);
+    await startConnect(s, { storage: "session" });
+    await s.signIn(1);
+    assert.ok((await s.run(() => auth.client)).ok, s.diag());
+    const kept = JSON.parse(await s.run((k) => sessionStorage.getItem(k), key));
+    assert.equal(kept.resource, f.url);
+    assert.ok(kept.access_token && kept.client_id, JSON.stringify(kept));
+    await s.run(() => client.close());
+    const exchanges = tokenRequests(f).length;
+
+    await s.page.reload();
+    await s.ready();
+    await startConnect(s, { storage: "session" });
+    const again = await s.run(() => auth.client);
+    assert.ok(again.ok, `${JSON.stringify(again.error)}\n${s.diag()}`);
+    assert.equal(await s.run(() => auth.asked.length), 0, "the user was asked again");
+    assert.equal(tokenRequests(f).length, exchanges, "no new token");
+    const echoed = await s.run(() => e2e.settle(client.callTool("echo", { text: "kept" })));
+    assert.equal(echoed.value?.content?.[0]?.text, "echo: kept", JSON.stringify(echoed));
+    assert.equal(bearerOf(f.requests.filter((r) => r.method === "POST").at(-1)), kept.access_token);
+
+    await s.run(() => client.signOut());
+    await waitFor(() => s.run((k) => sessionStorage.getItem(k) === null, key), { timeoutMs: 5000, what: "signOut to delete the grant" });
+    await s.run(() => client.close());
+
+    // A grant whose resource is another server, under this server's key: not used, not sent.
+    await s.run(({ k, v }) => (sessionStorage.setItem(k, v), true), { k: key, v: JSON.stringify({ ...kept, resource: faults["always-401"].url }) });
+    const before = f.requests.length;
+    await startConnect(s, { storage: "session" });
+    await s.button(1);
+    assert.ok(f.requests.slice(before).every((r) => bearerOf(r) !== kept.access_token), "the foreign grant's token was sent");
+    await s.signIn(1);
+    assert.ok((await s.run(() => auth.client)).ok, s.diag());
+    await s.run(() => client.close());
+  });
+
+  test("storage: the app's own { get, set, delete } keeps the grant for the next connect(), and signOut() deletes it", T, async (t) => {
+    const f = faults.none;
+    const key = `mcp-web-client:oauth:${f.url}`;
+    const s = await openApp(t, f);
+    await startConnect(s, { storage: "custom" });
+    await s.signIn(1);
+    assert.ok((await s.run(() => auth.client)).ok, s.diag());
+    assert.deepEqual(await s.run(() => store.calls), [["get", key], ["set", key]]);
+    assert.equal(JSON.parse(await s.run((k) => store.data.get(k), key)).resource, f.url);
+    await s.run(() => client.close());
+
+    await startConnect(s, { storage: "custom" });
+    assert.ok((await s.run(() => auth.client)).ok, s.diag());
+    assert.equal(await s.run(() => auth.asked.length), 0, "the user was asked again");
+    await s.run(() => client.signOut());
+    await waitFor(() => s.run(() => store.calls.at(-1)?.[0] === "delete"), { timeoutMs: 5000, what: "the store's delete" });
+    assert.deepEqual(await s.run(() => store.calls.slice(2)), [["get", key], ["delete", key]]);
+    await s.run(() => client.close());
+
+    // A store without all three methods, or an unknown name, is refused before anything is sent.
+    const before = f.requests.length;
+    for (const storage of [{ get() {} }, "local"]) {
+      const bad = await s.run(({ url, storage }) => e2e.settle(McpClient.connect(url, { auth: { redirectUri: location.href, onAuthorization() {}, storage } })), { url: f.url, storage });
+      assert.equal(bad.ok, false, JSON.stringify(storage));
+      assert.match(bad.error.message, /auth\.storage must be "memory", "session" or an object with get, set and delete/);
+    }
+    assert.equal(f.requests.length, before);
   });
 
   test("refresh-fails: a failed refresh is tried once before expiry, once at the 401, then the user is asked; the call goes through", T, async (t) => {

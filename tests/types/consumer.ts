@@ -27,6 +27,7 @@ import init, {
   type McpError,
   type AuthorizationRequiredData,
   type AuthOptions,
+  type TokenStore,
   type AuthorizationRequest,
   type Progress,
   type PromptReference,
@@ -77,6 +78,13 @@ assertType<Equals<AuthorizationRequest["open"], () => Promise<void>>>();
 assertType<Equals<AuthOptions["redirectUri"], string>>();
 const auth: AuthOptions = { redirectUri: "https://app.example/cb.html", onAuthorization: (req) => void req.open() };
 void auth;
+const kept = new Map<string, string>();
+const store: TokenStore = { get: async (k) => kept.get(k), set: (k, v) => void kept.set(k, v), delete: (k) => void kept.delete(k) };
+const stored: AuthOptions[] = [{ ...auth, storage: "session" }, { ...auth, storage: "memory" }, { ...auth, storage: store }];
+void stored;
+// @ts-expect-error: "local" is not a storage choice (refresh tokens never go to localStorage by default)
+const local: AuthOptions = { ...auth, storage: "local" };
+void local;
 assertType<Equals<McpClientEventType, keyof McpClientEventMap>>();
 assertType<Equals<McpClientEventMap["log"], LoggingMessage>>();
 assertType<Equals<McpClientEventMap["resourceupdated"], ResourceUpdated>>();
