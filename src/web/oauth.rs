@@ -47,8 +47,12 @@ pub struct Settings {
 #[derive(Clone)]
 pub struct Store {
     target: JsValue,
-    names: [&'static str; 3], // get, set, delete
+    names: [&'static str; 3], // indexed by GET, SET, DELETE
 }
+
+const GET: usize = 0;
+const SET: usize = 1;
+const DELETE: usize = 2;
 
 impl Store {
     /// `sessionStorage` (this tab, until it closes); unavailable in some sandboxed frames.
@@ -158,7 +162,7 @@ impl Authorizer {
         if let Some(store) = self.settings.store.clone() {
             let key = core::store_key(&self.server_url);
             wasm_bindgen_futures::spawn_local(async move {
-                store.call(2, &[&key]).await;
+                store.call(DELETE, &[&key]).await;
             });
         }
     }
@@ -166,7 +170,7 @@ impl Authorizer {
     /// The grant the store kept for this server, once, before the first request.
     async fn load(&self) {
         let Some(store) = self.settings.store.as_ref().filter(|_| !self.loaded.replace(true)) else { return };
-        let text = store.call(0, &[&core::store_key(&self.server_url)]).await.and_then(|v| v.as_string());
+        let text = store.call(GET, &[&core::store_key(&self.server_url)]).await.and_then(|v| v.as_string());
         let Some(mut grant) = text.and_then(|t| core::decode_grant(parse_object(&t).as_ref(), &self.server_url)) else { return };
         grant.secret = self.settings.client_secret.clone();
         let mut st = self.state.borrow_mut();
@@ -250,7 +254,7 @@ impl Authorizer {
             st.waiters.take().unwrap_or_default()
         };
         if let (Ok(grant), Some(store)) = (&outcome, &self.settings.store) {
-            store.call(1, &[&core::store_key(&self.server_url), &core::encode_grant(grant)]).await;
+            store.call(SET, &[&core::store_key(&self.server_url), &core::encode_grant(grant)]).await;
         }
         let result = outcome.map(|_| ());
         for w in waiters {
