@@ -1,9 +1,9 @@
 //! What a server says when it wants authorization: the `WWW-Authenticate` challenges of a 401
 //! or 403 (RFC 9110 §11.6.1), and the Bearer parameters MCP's authorization uses
-//! (`resource_metadata` of RFC 9728, `scope`, `error` of RFC 6750).
+//! (`resource_metadata` of RFC 9728, `scope`, `error` of RFC 6750), and DPoP's (RFC 9449).
 //!
-//! The client does not run OAuth itself yet: it reports these to the app in a typed error, so
-//! an app that obtains a token its own way knows where to start.
+//! With `auth` the client acts on them; without, it reports them to the app in a typed error,
+//! so an app that obtains a token its own way knows where to start.
 
 /// One challenge: the scheme (lowercase) and either a token68 or parameters (names lowercase,
 /// values unquoted), in order.
@@ -33,10 +33,15 @@ pub struct BearerHint {
     pub error_description: Option<String>,
 }
 
-/// The Bearer challenge among a header's challenges, if there is one.
+/// The Bearer challenge among a header's challenges, else the DPoP one (RFC 9449 §7.1: same
+/// parameters). A DPoP challenge that asks for a nonce wins: that is what the request needs.
 pub fn bearer_hint(header: &str) -> Option<BearerHint> {
     let challenges = parse_www_authenticate(header);
-    let c = challenges.iter().find(|c| c.scheme == "bearer")?;
+    let dpop = || challenges.iter().filter(|c| c.scheme == "dpop");
+    let c = dpop()
+        .find(|c| c.param("error") == Some(USE_DPOP_NONCE))
+        .or_else(|| challenges.iter().find(|c| c.scheme == "bearer"))
+        .or_else(|| dpop().next())?;
     let get = |name| c.param(name).map(str::to_owned);
     Some(BearerHint {
         resource_metadata: get("resource_metadata"),
@@ -45,6 +50,9 @@ pub fn bearer_hint(header: &str) -> Option<BearerHint> {
         error_description: get("error_description"),
     })
 }
+
+/// The `error` of a DPoP challenge that asks the client to sign its proofs with a nonce.
+pub const USE_DPOP_NONCE: &str = "use_dpop_nonce";
 
 /// A header's bound: servers send a few hundred bytes; a longer one is read this far only.
 const MAX_HEADER: usize = 8192;
@@ -203,6 +211,19 @@ mod tests {
                 error_description: None,
             }
         );
+    }
+
+    #[test]
+    fn dpop_challenges() {
+        let meta = "https://mcp.example/.well-known/oauth-protected-resource/mcp";
+        let only_dpop = bearer_hint(&format!(r#"DPoP resource_metadata="{meta}", algs="ES256""#)).unwrap();
+        assert_eq!(only_dpop.resource_metadata.as_deref(), Some(meta));
+        // Both schemes: the Bearer parameters, unless the DPoP one asks for a nonce.
+        let both = format!(r#"Bearer resource_metadata="{meta}", DPoP algs="ES256""#);
+        assert_eq!(bearer_hint(&both).unwrap().resource_metadata.as_deref(), Some(meta));
+        let nonce = format!(r#"Bearer resource_metadata="{meta}", DPoP error="use_dpop_nonce", error_description="fresh""#);
+        let hint = bearer_hint(&nonce).unwrap();
+        assert_eq!((hint.error.as_deref(), hint.resource_metadata), (Some(USE_DPOP_NONCE), None));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! what a message means and what to send next.
 
 pub mod auth;
+pub mod dpop;
 pub mod elicitation;
 pub mod error;
 pub mod form;

@@ -447,7 +447,7 @@ pub struct Tokens {
 }
 
 /// The `error` and `error_description` of an OAuth error response, when it is one.
-fn oauth_error<O: JsonObject>(doc: Option<&O>) -> Option<(String, Option<String>)> {
+pub fn oauth_error<O: JsonObject>(doc: Option<&O>) -> Option<(String, Option<String>)> {
     let doc = doc?;
     Some((string(doc, "error")?, string(doc, "error_description")))
 }
@@ -543,6 +543,11 @@ pub struct Grant {
     pub secret: Option<String>,
     pub how: ClientAuth,
     pub resource: String,
+    /// DPoP (RFC 9449): whether this grant's token requests carry proofs (the AS offers it), and
+    /// whether its access token is bound to the key (`token_type: DPoP`) rather than a Bearer.
+    /// Such a grant is never stored: its key lives in this page's memory only.
+    pub dpop_proofs: bool,
+    pub dpop_bound: bool,
 }
 
 /// The key the grant for the MCP server at `server_url` is stored under.
@@ -600,6 +605,8 @@ pub fn decode_grant<O: JsonObject>(doc: Option<&O>, server_url: &str) -> Option<
         secret: None,
         how,
         resource,
+        dpop_proofs: false,
+        dpop_bound: false,
     })
 }
 
@@ -906,6 +913,8 @@ mod tests {
             secret: Some("s3cret".into()),
             how: ClientAuth::Basic,
             resource: "https://mcp.example/mcp".into(),
+            dpop_proofs: false,
+            dpop_bound: false,
         };
         let text = encode_grant(&g);
         assert!(!text.contains("s3cret"), "{text}");

@@ -550,27 +550,40 @@ impl Connection {
         }
     }
 
-    fn base_headers(&self) -> Vec<(&str, String)> {
-        let st = self.state.borrow();
-        let bearer = self.config.auth.as_ref().and_then(|a| a.bearer().1);
+    /// The headers of every request to the server; with `auth`, its credentials for a `method`
+    /// request to `url` (a DPoP proof is per request).
+    async fn base_headers(&self, method: &str, url: &str) -> Result<Vec<(&str, String)>, Error> {
+        let credentials = match &self.config.auth {
+            Some(auth) => auth.credentials(method, url).await?,
+            None => Vec::new(),
+        };
         // An OAuth token replaces an `Authorization` the app set itself.
         let mut h: Vec<(&str, String)> = self
             .config
             .headers
             .iter()
-            .filter(|(k, _)| bearer.is_none() || !k.eq_ignore_ascii_case("authorization"))
+            .filter(|(k, _)| credentials.is_empty() || !k.eq_ignore_ascii_case("authorization"))
             .map(|(k, v)| (k.as_str(), v.clone()))
             .collect();
-        if let Some(b) = bearer {
-            h.push(("Authorization", b));
-        }
+        h.extend(credentials);
+        let st = self.state.borrow();
         if let Some(s) = &st.session_id {
             h.push(("Mcp-Session-Id", s.clone()));
         }
         if let Some(v) = &st.protocol_version {
             h.push(("MCP-Protocol-Version", v.clone()));
         }
-        h
+        Ok(h)
+    }
+
+    /// Sends one request to the server, and keeps the DPoP nonce its answer may carry.
+    async fn send(&self, request: HttpRequest<'_>) -> Result<Response, Error> {
+        let url = request.url;
+        let response = self.config.fetcher.send(request).await?;
+        if let Some(auth) = &self.config.auth {
+            auth.observe(url, &response);
+        }
+        Ok(response)
     }
 
     async fn post(&self, body: &str, extra: &[(String, String)], signal: &AbortSignal) -> Result<Response, Error> {
@@ -578,24 +591,17 @@ impl Connection {
             Transport::Streamable => None,
             Transport::HttpSse { endpoint, .. } => Some(endpoint.clone()),
         };
-        let mut headers = self.base_headers();
+        let url = endpoint.as_deref().unwrap_or(&self.config.url);
+        let mut headers = self.base_headers("POST", url).await?;
         headers.extend(extra.iter().map(|(k, v)| (k.as_str(), v.clone())));
         headers.push(("Content-Type", "application/json".into()));
-        let url = match &endpoint {
-            Some(e) => e.as_str(),
-            None => {
-                headers.push(("Accept", "application/json, text/event-stream".into()));
-                self.config.url.as_str()
-            }
-        };
+        if endpoint.is_none() {
+            headers.push(("Accept", "application/json, text/event-stream".into()));
+        }
         if self.is_closed() {
             return Err(Error::ConnectionClosed);
         }
-        let response = self
-            .config
-            .fetcher
-            .send(HttpRequest { method: "POST", url, headers, body: Some(body), signal: Some(signal) })
-            .await?;
+        let response = self.send(HttpRequest { method: "POST", url, headers, body: Some(body), signal: Some(signal) }).await?;
         if endpoint.is_none() {
             let mut st = self.state.borrow_mut();
             st.cross_origin = fetch::is_cross_origin(&response);
@@ -740,11 +746,11 @@ impl Connection {
             if slot.is_complete() || self.is_closed() {
                 return Ok(());
             }
-            let mut headers = self.base_headers();
+            let mut headers = self.base_headers("GET", &self.config.url).await?;
             headers.push(("Accept", "text/event-stream".into()));
             headers.push(("Last-Event-ID", last_id.clone()));
             let request = HttpRequest { method: "GET", url: &self.config.url, headers, body: None, signal: Some(signal) };
-            let response = self.config.fetcher.send(request).await?;
+            let response = self.send(request).await?;
             if response.status() != 200 {
                 if let Some(e) = authorization_required(&response) {
                     return Err(e);
@@ -872,13 +878,16 @@ impl Connection {
                 if this.is_closed() || signal.aborted() {
                     return;
                 }
-                let mut headers = this.base_headers();
+                let mut headers = match this.base_headers("GET", &this.config.url).await {
+                    Ok(h) => h,
+                    Err(e) => return this.host.error(e),
+                };
                 headers.push(("Accept", "text/event-stream".into()));
                 if let Some(id) = &last_id {
                     headers.push(("Last-Event-ID", id.clone()));
                 }
                 let request = HttpRequest { method: "GET", url: &this.config.url, headers, body: None, signal: Some(&signal) };
-                match this.config.fetcher.send(request).await {
+                match this.send(request).await {
                     Err(Error::Cancelled { .. }) => return,
                     Err(_) => failures += 1,
                     Ok(response) if response.status() == 405 => return,

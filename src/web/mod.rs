@@ -5,6 +5,7 @@
 //! listener removed, a stream aborted), so a settled request leaves nothing behind.
 
 pub mod connection;
+pub mod dpop;
 pub mod fetch;
 pub mod json;
 pub mod listener;

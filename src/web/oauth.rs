@@ -12,13 +12,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MessageEvent, Window};
 
+use super::dpop::Dpop;
 use super::fetch::{text, Fetcher, HttpRequest};
 use super::json::parse_object;
 use super::listener::EventListener;
 use super::popup::{self, Sight};
 use super::slot::Slot;
 use super::timer::{Interval, Timeout};
-use crate::core::auth::BearerHint;
+use crate::core::auth::{BearerHint, USE_DPOP_NONCE};
+use crate::core::dpop;
 use crate::core::error::{AuthFailure, Error};
 use crate::core::oauth::{self as core, AuthServer, AuthorizeRequest, ClientAuth, Grant, ProtectedResource};
 
@@ -86,7 +88,7 @@ extern "C" {
     fn digest(algorithm: &str, data: &Uint8Array) -> Result<Promise, JsValue>;
 }
 
-fn random<const N: usize>() -> [u8; N] {
+pub(super) fn random<const N: usize>() -> [u8; N] {
     let buf = Uint8Array::new_with_length(N as u32);
     get_random_values(&buf);
     let mut out = [0u8; N];
@@ -94,19 +96,25 @@ fn random<const N: usize>() -> [u8; N] {
     out
 }
 
-async fn sha256(data: &[u8]) -> Result<[u8; 32], Error> {
-    let failed = |_| discovery("crypto.subtle is unavailable (it needs a secure context: https or localhost)");
-    let promise = digest("SHA-256", &Uint8Array::from(data)).map_err(failed)?;
-    let buffer = JsFuture::from(promise).await.map_err(failed)?;
+pub(super) async fn sha256(data: &[u8]) -> Result<[u8; 32], Error> {
+    let promise = digest("SHA-256", &Uint8Array::from(data)).map_err(|_| unavailable())?;
+    let buffer = JsFuture::from(promise).await.map_err(|_| unavailable())?;
     let mut out = [0u8; 32];
     Uint8Array::new(&buffer).copy_to(&mut out);
     Ok(out)
+}
+
+pub(super) fn unavailable() -> Error {
+    discovery("crypto.subtle is unavailable (it needs a secure context: https or localhost)")
 }
 
 fn discovery(why: &str) -> Error {
     Error::Authorization(AuthFailure::Discovery(why.into()))
 }
 
+/// How many times one request may be sent again because the resource server asked for a new
+/// DPoP nonce (it may rotate them; more than this is a server that never accepts one).
+const MAX_NONCE_RETRIES: u32 = 2;
 /// How many times one request may step up its scopes after `insufficient_scope` before the
 /// 403 reaches the caller (the spec asks for a bound; the conformance suite allows 3 attempts).
 const MAX_STEP_UPS: u32 = 2;
@@ -123,6 +131,8 @@ pub struct Authorizer {
     state: RefCell<AuthState>,
     /// Whether the store has been read (once, before the first request).
     loaded: Cell<bool>,
+    /// The DPoP key, made when the first authorization server that offers DPoP is met.
+    dpop: RefCell<Option<Rc<Dpop>>>,
 }
 
 #[derive(Default)]
@@ -141,17 +151,52 @@ struct AuthState {
 pub struct Attempts {
     reauthorized: bool,
     step_ups: u32,
+    nonces: u32,
 }
 
 impl Authorizer {
     pub fn new(settings: Settings, fetcher: Fetcher, server_url: &str) -> Rc<Authorizer> {
-        Rc::new(Authorizer { settings, fetcher, server_url: server_url.to_owned(), state: RefCell::default(), loaded: Cell::new(false) })
+        Rc::new(Authorizer {
+            settings,
+            fetcher,
+            server_url: server_url.to_owned(),
+            state: RefCell::default(),
+            loaded: Cell::new(false),
+            dpop: RefCell::default(),
+        })
     }
 
-    /// The generation of the current token and its `Authorization` value.
+    /// The generation of the current token and the token itself.
     pub fn bearer(&self) -> (u32, Option<String>) {
         let st = self.state.borrow();
-        (st.generation, st.grant.as_ref().map(|g| format!("Bearer {}", g.access_token)))
+        (st.generation, st.grant.as_ref().map(|g| g.access_token.clone()))
+    }
+
+    /// The headers that present the current token on a `method` request to `url`: `Bearer`, or
+    /// `DPoP` with a fresh proof when the token is bound to our key.
+    pub async fn credentials(&self, method: &str, url: &str) -> Result<Vec<(&'static str, String)>, Error> {
+        let Some((token, bound)) = self.state.borrow().grant.as_ref().map(|g| (g.access_token.clone(), g.dpop_bound)) else { return Ok(Vec::new()) };
+        let key = self.dpop.borrow().clone().filter(|_| bound);
+        Ok(match key {
+            Some(key) => vec![("DPoP", key.proof(method, url, Some(&token)).await?), ("Authorization", format!("DPoP {token}"))],
+            None => vec![("Authorization", format!("Bearer {token}"))],
+        })
+    }
+
+    /// Notes the DPoP nonce a resource server's answer carries, if we use DPoP.
+    pub fn observe(&self, url: &str, response: &web_sys::Response) {
+        if let Some(key) = self.dpop.borrow().as_ref() {
+            key.observe(url, response);
+        }
+    }
+
+    /// The DPoP key, made on first use.
+    async fn dpop_key(&self) -> Result<Rc<Dpop>, Error> {
+        if let Some(key) = self.dpop.borrow().clone() {
+            return Ok(key);
+        }
+        let key = Rc::new(Dpop::new().await?);
+        Ok(self.dpop.borrow_mut().get_or_insert(key).clone())
     }
 
     /// `client.signOut()`: the token is forgotten; the next request that needs one asks again.
@@ -205,6 +250,11 @@ impl Authorizer {
     /// (with a token obtained now, or one another request obtained meanwhile). `Ok(false)` when
     /// this request has had its share and the refusal should reach the caller.
     pub async fn recover(self: &Rc<Self>, generation: u32, status: u16, hint: Option<BearerHint>, spent: &mut Attempts) -> Result<bool, Error> {
+        // A DPoP resource server that wants a nonce: its answer carried one, so send again.
+        if status == 401 && hint.as_ref().is_some_and(|h| h.error.as_deref() == Some(USE_DPOP_NONCE)) && self.dpop.borrow().is_some() {
+            spent.nonces += 1;
+            return Ok(spent.nonces <= MAX_NONCE_RETRIES);
+        }
         let allowed = match status {
             401 => !spent.reauthorized,
             _ => spent.step_ups < MAX_STEP_UPS,
@@ -254,7 +304,12 @@ impl Authorizer {
             st.waiters.take().unwrap_or_default()
         };
         if let (Ok(grant), Some(store)) = (&outcome, &self.settings.store) {
-            store.call(SET, &[&core::store_key(&self.server_url), &core::encode_grant(grant)]).await;
+            let key = core::store_key(&self.server_url);
+            // A grant bound to a DPoP key is useless without the key, which cannot be stored.
+            match grant.dpop_proofs {
+                false => store.call(SET, &[&key, &core::encode_grant(grant)]).await,
+                true => store.call(DELETE, &[&key]).await,
+            };
         }
         let result = outcome.map(|_| ());
         for w in waiters {
@@ -268,88 +323,114 @@ impl Authorizer {
     async fn obtain(&self, status: u16, hint: Option<&BearerHint>, interactive: bool) -> Result<Grant, Error> {
         let old = self.state.borrow().grant.clone();
         if let Some(old) = old.as_ref().filter(|g| status == 401 && g.refresh_token.is_some()) {
-            match refresh(&self.fetcher, old).await {
+            match self.refresh(old).await {
                 Ok(grant) => return Ok(grant),
                 Err(e) if !interactive => return Err(e),
                 Err(_) => {}
             }
         }
         let granted = old.filter(|_| status == 403).and_then(|g| g.scope);
-        authorize(&self.settings, &self.fetcher, &self.server_url, hint, granted.as_deref()).await
+        self.authorize(hint, granted.as_deref()).await
     }
-}
 
-/// The whole flow for `server_url`: metadata, a client id, the user's consent and the popup,
-/// the code for a token.
-async fn authorize(settings: &Settings, fetcher: &Fetcher, server_url: &str, hint: Option<&BearerHint>, granted: Option<&str>) -> Result<Grant, Error> {
-    let server = web_sys::Url::new(server_url).map_err(|_| discovery("the server URL does not parse"))?;
-    let (origin, href) = (server.origin(), server.href());
-    let prm = protected_resource(fetcher, hint.and_then(|h| h.resource_metadata.as_deref()), &origin, &server.pathname(), &href).await?;
-    // Without resource metadata (servers of the 2025-03-26 era) the server's origin is the issuer.
-    let issuer = prm.as_ref().map_or_else(|| origin.clone(), |p| p.authorization_servers[0].clone());
-    let resource = prm.as_ref().map_or_else(|| href.clone(), |p| p.resource.clone());
-    let meta = auth_server(fetcher, &issuer, prm.is_none()).await?;
-    let scopes = prm.as_ref().map(|p| p.scopes_supported.clone()).unwrap_or_default();
-    let scope = core::select_scope(hint.and_then(|h| h.scope.as_deref()), &scopes, granted);
-    let scope = core::with_offline_access(scope, &meta.scopes_supported);
-    let (client_id, secret) = client_id(settings, fetcher, &meta, scope.as_deref()).await?;
+    /// The whole flow for the server: metadata, a client id, the user's consent and the popup,
+    /// the code for a token.
+    async fn authorize(&self, hint: Option<&BearerHint>, granted: Option<&str>) -> Result<Grant, Error> {
+        let (settings, fetcher) = (&self.settings, &self.fetcher);
+        let server = web_sys::Url::new(&self.server_url).map_err(|_| discovery("the server URL does not parse"))?;
+        let (origin, href) = (server.origin(), server.href());
+        let prm = protected_resource(fetcher, hint.and_then(|h| h.resource_metadata.as_deref()), &origin, &server.pathname(), &href).await?;
+        // Without resource metadata (servers of the 2025-03-26 era) the server's origin is the issuer.
+        let issuer = prm.as_ref().map_or_else(|| origin.clone(), |p| p.authorization_servers[0].clone());
+        let resource = prm.as_ref().map_or_else(|| href.clone(), |p| p.resource.clone());
+        let meta = auth_server(fetcher, &issuer, prm.is_none()).await?;
+        let scopes = prm.as_ref().map(|p| p.scopes_supported.clone()).unwrap_or_default();
+        let scope = core::select_scope(hint.and_then(|h| h.scope.as_deref()), &scopes, granted);
+        let scope = core::with_offline_access(scope, &meta.scopes_supported);
+        let (client_id, secret) = client_id(settings, fetcher, &meta, scope.as_deref()).await?;
 
-    let verifier = core::code_verifier(&random::<32>());
-    let challenge = core::code_challenge(&sha256(verifier.as_bytes()).await?);
-    let state = core::base64url(&random::<16>());
-    let url = core::authorize_url(&AuthorizeRequest {
-        authorization_endpoint: &meta.authorization_endpoint,
-        client_id: &client_id,
-        redirect_uri: &settings.redirect_uri,
-        code_challenge: &challenge,
-        state: &state,
-        scope: scope.as_deref(),
-        resource: &resource,
-    });
-    let callback = ask_user(settings, &href, &meta.issuer, scope.as_deref(), &url, &state).await?;
-    let query = web_sys::Url::new(&callback).map(|u| u.search()).unwrap_or_default();
-    let code = core::check_callback(&query, &state, &meta.issuer, meta.authorization_response_iss_parameter_supported)?;
+        let verifier = core::code_verifier(&random::<32>());
+        let challenge = core::code_challenge(&sha256(verifier.as_bytes()).await?);
+        let state = core::base64url(&random::<16>());
+        let url = core::authorize_url(&AuthorizeRequest {
+            authorization_endpoint: &meta.authorization_endpoint,
+            client_id: &client_id,
+            redirect_uri: &settings.redirect_uri,
+            code_challenge: &challenge,
+            state: &state,
+            scope: scope.as_deref(),
+            resource: &resource,
+        });
+        let callback = ask_user(settings, &href, &meta.issuer, scope.as_deref(), &url, &state).await?;
+        let query = web_sys::Url::new(&callback).map(|u| u.search()).unwrap_or_default();
+        let code = core::check_callback(&query, &state, &meta.issuer, meta.authorization_response_iss_parameter_supported)?;
 
-    let grant = Grant {
-        access_token: String::new(),
-        refresh_token: None,
-        expires_at: None,
-        scope,
-        token_endpoint: meta.token_endpoint.clone(),
-        how: core::client_auth(&meta.token_endpoint_auth_methods_supported, secret.is_some()),
-        client_id,
-        secret,
-        resource,
-    };
-    let post_secret = grant.secret.as_deref().filter(|_| grant.how == ClientAuth::Post);
-    let body = core::token_request_code(&code, &settings.redirect_uri, &grant.client_id, &verifier, &grant.resource, post_secret);
-    token(fetcher, grant, &body).await
-}
-
-/// A new access token from the refresh token (RFC 6749 §6), for the same resource.
-async fn refresh(fetcher: &Fetcher, old: &Grant) -> Result<Grant, Error> {
-    let mut body = core::token_request_refresh(old.refresh_token.as_deref().unwrap_or_default(), &old.client_id, &old.resource);
-    if let (ClientAuth::Post, Some(secret)) = (old.how, &old.secret) {
-        body.push('&');
-        body.push_str(&core::form_encode(&[("client_secret", secret)]));
+        let grant = Grant {
+            access_token: String::new(),
+            refresh_token: None,
+            expires_at: None,
+            scope,
+            token_endpoint: meta.token_endpoint.clone(),
+            how: core::client_auth(&meta.token_endpoint_auth_methods_supported, secret.is_some()),
+            client_id,
+            secret,
+            resource,
+            dpop_proofs: dpop::offered(&meta.dpop_signing_alg_values_supported),
+            dpop_bound: false,
+        };
+        let post_secret = grant.secret.as_deref().filter(|_| grant.how == ClientAuth::Post);
+        let body = core::token_request_code(&code, &settings.redirect_uri, &grant.client_id, &verifier, &grant.resource, post_secret);
+        self.token(grant, &body).await
     }
-    token(fetcher, old.clone(), &body).await
-}
 
-/// Sends a token request and fills `grant` from the answer. A refresh that returns no new
-/// refresh token keeps the old one (RFC 6749 §6).
-async fn token(fetcher: &Fetcher, mut grant: Grant, body: &str) -> Result<Grant, Error> {
-    let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded".to_owned())];
-    if grant.how == ClientAuth::Basic {
-        headers.push(("Authorization", core::basic_credentials(&grant.client_id, grant.secret.as_deref().unwrap_or_default())));
+    /// A new access token from the refresh token (RFC 6749 §6), for the same resource.
+    async fn refresh(&self, old: &Grant) -> Result<Grant, Error> {
+        let mut body = core::token_request_refresh(old.refresh_token.as_deref().unwrap_or_default(), &old.client_id, &old.resource);
+        if let (ClientAuth::Post, Some(secret)) = (old.how, &old.secret) {
+            body.push('&');
+            body.push_str(&core::form_encode(&[("client_secret", secret)]));
+        }
+        self.token(old.clone(), &body).await
     }
-    let (status, text) = send(fetcher, "POST", &grant.token_endpoint, headers, Some(body)).await?;
-    let tokens = core::parse_token_response(status, parse_object(&text).as_ref(), false)?;
-    grant.access_token = tokens.access_token;
-    grant.refresh_token = tokens.refresh_token.or(grant.refresh_token);
-    grant.expires_at = tokens.expires_in.map(|s| super::timer::now_ms() + s * 1000.0);
-    grant.scope = tokens.scope.or(grant.scope);
-    Ok(grant)
+
+    /// Sends a token request and fills `grant` from the answer. A refresh that returns no new
+    /// refresh token keeps the old one (RFC 6749 §6). With DPoP each request carries a proof, and
+    /// an AS that answers `use_dpop_nonce` with a new nonce gets the request once more, signed
+    /// with it (RFC 9449 §8).
+    async fn token(&self, mut grant: Grant, body: &str) -> Result<Grant, Error> {
+        let key = match grant.dpop_proofs {
+            true => Some(self.dpop_key().await?),
+            false => None,
+        };
+        let mut retried = false;
+        let (status, doc) = loop {
+            let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded".to_owned()), ("Accept", "application/json".to_owned())];
+            if grant.how == ClientAuth::Basic {
+                headers.push(("Authorization", core::basic_credentials(&grant.client_id, grant.secret.as_deref().unwrap_or_default())));
+            }
+            if let Some(key) = &key {
+                headers.push(("DPoP", key.proof("POST", &grant.token_endpoint, None).await?));
+            }
+            let request = HttpRequest { method: "POST", url: &grant.token_endpoint, headers, body: Some(body), signal: None };
+            let response = self.fetcher.send(request).await?;
+            let fresh_nonce = key.as_ref().is_some_and(|k| k.observe(&grant.token_endpoint, &response));
+            let doc = parse_object(&text(&response).await?.as_string().unwrap_or_default());
+            let wants_nonce = core::oauth_error(doc.as_ref()).is_some_and(|(e, _)| e == USE_DPOP_NONCE);
+            if response.status() == 400 && wants_nonce && fresh_nonce && !retried {
+                retried = true;
+                continue;
+            }
+            break (response.status(), doc);
+        };
+        let tokens = core::parse_token_response(status, doc.as_ref(), key.is_some())?;
+        grant.access_token = tokens.access_token;
+        grant.refresh_token = tokens.refresh_token.or(grant.refresh_token);
+        grant.expires_at = tokens.expires_in.map(|s| super::timer::now_ms() + s * 1000.0);
+        grant.scope = tokens.scope.or(grant.scope);
+        // The AS may answer a proof with a Bearer token (RFC 9449 §5): then it is used as one.
+        grant.dpop_bound = tokens.token_type.eq_ignore_ascii_case("dpop");
+        Ok(grant)
+    }
 }
 
 async fn send(fetcher: &Fetcher, method: &str, url: &str, mut headers: Vec<(&str, String)>, body: Option<&str>) -> Result<(u16, String), Error> {

@@ -414,6 +414,8 @@ for (const name of [
   "auth/iss-unexpected",
   "auth/iss-normalized",
   "auth/metadata-issuer-mismatch",
+  "auth/dpop",
+  "auth/dpop-nonce",
 ]) {
   scenarios[name] = [authFlow];
 }

@@ -11,7 +11,7 @@
 // every token, a refresh that fails. Each is a typed error or one more sign-in, never a loop.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { EXPIRING_S, OAUTH_FAULTS, startOAuthFaultServer } from "./fixtures/oauth-fault-server.mjs";
+import { EXPIRING_S, NONCE_EVERY, OAUTH_FAULTS, startOAuthFaultServer } from "./fixtures/oauth-fault-server.mjs";
 import { CLIENT_PAGE, launchBrowser, pageDiagnostics, sleep, startSdkExample, startStatic, waitFor } from "./harness.mjs";
 
 const T = { timeout: 60_000 };
@@ -276,6 +276,39 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
       await stillUsable(s);
     });
   }
+
+  test("dpop: a proof at the token endpoint and on every MCP request, both servers' nonces honoured, a replayed token refused; the grant is not stored", T, async (t) => {
+    const f = faults.dpop;
+    const s = await openApp(t, f);
+    const first = f.requests.length;
+    await startConnect(s, { storage: "session" });
+    await s.signIn(1);
+    const connected = await s.run(() => auth.client);
+    assert.ok(connected.ok, `${JSON.stringify(connected.error)}\n${s.diag()}`);
+    // Enough calls for the resource server to rotate its nonce twice.
+    for (let i = 0; i < 2 * NONCE_EVERY; i++) {
+      const echoed = await s.run((i) => e2e.settle(client.callTool("echo", { text: `call ${i}` })), i);
+      assert.equal(echoed.value?.content?.[0]?.text, `echo: call ${i}`, JSON.stringify(echoed));
+    }
+    const seen = f.requests.slice(first);
+    const exchanges = seen.filter((r) => r.method === "POST" && r.url === "/token").map((r) => [r.dpop, r.status]);
+    assert.deepEqual(exchanges, [["nonce", 400], ["ok", 200]], "the AS's nonce: asked for once, then used");
+    const presented = seen.filter((r) => r.url === "/mcp" && r.method === "POST" && r.headers.authorization);
+    assert.ok(presented.every((r) => r.headers.authorization.startsWith("DPoP ")), "the token was presented as Bearer");
+    const verdicts = presented.map((r) => r.dpop);
+    // Each new nonce costs one refused request, whose answer carries it; the retry passes.
+    assert.ok(verdicts.every((v, i) => v === "ok" || (v === "nonce" && verdicts[i + 1] === "ok")), verdicts.join(" "));
+    assert.ok(verdicts.filter((v) => v === "nonce").length >= 3, `nonce refusals: ${verdicts.join(" ")}`);
+    assert.equal(await s.run((k) => sessionStorage.getItem(k), `mcp-web-client:oauth:${f.url}`), null, "a DPoP-bound grant was stored");
+
+    // The token alone is useless: as Bearer, as DPoP without a proof, or with a proof already used.
+    const last = presented.at(-1).headers;
+    for (const headers of [{ authorization: last.authorization.replace("DPoP", "Bearer") }, { authorization: last.authorization }, { authorization: last.authorization, dpop: last.dpop }]) {
+      const r = await fetch(f.url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+      assert.equal(r.status, 401, JSON.stringify(Object.keys(headers)));
+    }
+    await s.run(() => client.close());
+  });
 
   test("always-401: a server that refuses every token is -33020 after one authorization, not a loop", T, async (t) => {
     const f = faults["always-401"];

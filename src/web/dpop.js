@@ -1,0 +1,13 @@
+// WebCrypto for DPoP (RFC 9449): an ECDSA P-256 key pair whose private key is not extractable,
+// so a token bound to it is useless to whoever copies it out of the page.
+export async function dpopKey() {
+  const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+  const jwk = await crypto.subtle.exportKey("jwk", pair.publicKey);
+  return [pair.privateKey, jwk.x, jwk.y];
+}
+
+// The ES256 signature of a proof's signing input: r || s, as JWS wants it.
+export async function dpopSign(key, input) {
+  const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, new TextEncoder().encode(input));
+  return new Uint8Array(signature);
+}
