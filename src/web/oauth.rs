@@ -80,6 +80,29 @@ impl Store {
     }
 }
 
+#[wasm_bindgen(module = "/src/web/lock.js")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn acquire(name: &str) -> Result<JsValue, JsValue>;
+}
+
+/// A Web Lock this tab holds until the value is dropped.
+struct Held(Option<Function>);
+
+impl Held {
+    async fn acquire(name: &str) -> Held {
+        Held(acquire(name).await.ok().and_then(|f| f.dyn_into().ok()))
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(release) = self.0.take() {
+            let _ = release.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
@@ -212,12 +235,29 @@ impl Authorizer {
         }
     }
 
+    /// The grant the store keeps for this server, if it has a usable one.
+    async fn stored(&self, store: &Store) -> Option<Grant> {
+        let text = store.call(GET, &[&core::store_key(&self.server_url)]).await.and_then(|v| v.as_string());
+        let mut grant = core::decode_grant(parse_object(&text?).as_ref(), &self.server_url)?;
+        grant.secret = self.settings.client_secret.clone();
+        Some(grant)
+    }
+
+    /// Keeps a new grant in the store, if there is one.
+    async fn save(&self, grant: &Grant) {
+        let Some(store) = &self.settings.store else { return };
+        let key = core::store_key(&self.server_url);
+        // A grant bound to a DPoP key is useless without the key, which cannot be stored.
+        match grant.dpop_proofs {
+            false => store.call(SET, &[&key, &core::encode_grant(grant)]).await,
+            true => store.call(DELETE, &[&key]).await,
+        };
+    }
+
     /// The grant the store kept for this server, once, before the first request.
     async fn load(&self) {
         let Some(store) = self.settings.store.as_ref().filter(|_| !self.loaded.replace(true)) else { return };
-        let text = store.call(GET, &[&core::store_key(&self.server_url)]).await.and_then(|v| v.as_string());
-        let Some(mut grant) = text.and_then(|t| core::decode_grant(parse_object(&t).as_ref(), &self.server_url)) else { return };
-        grant.secret = self.settings.client_secret.clone();
+        let Some(grant) = self.stored(store).await else { return };
         let mut st = self.state.borrow_mut();
         if st.grant.is_none() {
             st.grant = Some(grant);
@@ -303,14 +343,6 @@ impl Authorizer {
             }
             st.waiters.take().unwrap_or_default()
         };
-        if let (Ok(grant), Some(store)) = (&outcome, &self.settings.store) {
-            let key = core::store_key(&self.server_url);
-            // A grant bound to a DPoP key is useless without the key, which cannot be stored.
-            match grant.dpop_proofs {
-                false => store.call(SET, &[&key, &core::encode_grant(grant)]).await,
-                true => store.call(DELETE, &[&key]).await,
-            };
-        }
         let result = outcome.map(|_| ());
         for w in waiters {
             w.complete(result.clone());
@@ -320,17 +352,34 @@ impl Authorizer {
 
     /// A 401 with a refresh token tries the refresh first; a 403 asks for the scopes it lacks
     /// on top of those granted (a step-up); everything else is a new authorization.
+    /// The new grant is saved before it is returned.
     async fn obtain(&self, status: u16, hint: Option<&BearerHint>, interactive: bool) -> Result<Grant, Error> {
         let old = self.state.borrow().grant.clone();
         if let Some(old) = old.as_ref().filter(|g| status == 401 && g.refresh_token.is_some()) {
-            match self.refresh(old).await {
+            match self.refresh_shared(old).await {
                 Ok(grant) => return Ok(grant),
                 Err(e) if !interactive => return Err(e),
                 Err(_) => {}
             }
         }
         let granted = old.filter(|_| status == 403).and_then(|g| g.scope);
-        self.authorize(hint, granted.as_deref()).await
+        let grant = self.authorize(hint, granted.as_deref()).await?;
+        self.save(&grant).await;
+        Ok(grant)
+    }
+
+    /// A refresh that tabs sharing the store do one at a time (Web Locks): a refresh token may
+    /// be good for one use only, so a tab that finds the store holding a newer grant than its
+    /// own (another tab refreshed meanwhile) takes that one instead of refreshing again.
+    async fn refresh_shared(&self, old: &Grant) -> Result<Grant, Error> {
+        let Some(store) = &self.settings.store else { return self.refresh(old).await };
+        let _held = Held::acquire(&core::store_key(&self.server_url)).await;
+        if let Some(newer) = self.stored(store).await.filter(|g| g.access_token != old.access_token) {
+            return Ok(newer);
+        }
+        let grant = self.refresh(old).await?;
+        self.save(&grant).await;
+        Ok(grant)
     }
 
     /// The whole flow for the server: metadata, a client id, the user's consent and the popup,

@@ -24,8 +24,9 @@ let browser;
 
 /**
  * Starts `connect()` with `auth`; each authorization request becomes a button #authorize-N.
- * `storage`: the option as is, or "custom" for a store in the page that logs its calls
- * (window.store: { data: Map, calls: [[method, key]] }).
+ * `storage`: the option as is, "custom" for a store in the page that logs its calls
+ * (window.store: { data: Map, calls: [[method, key]] }), or "local": one on localStorage, which
+ * every tab of the origin shares.
  */
 function startConnect(s, { openAtOnce = false, url = s.target.url, storage } = {}) {
   return s.run(
@@ -48,7 +49,9 @@ function startConnect(s, { openAtOnce = false, url = s.target.url, storage } = {
                   delete(k) { this.calls.push(["delete", k]); this.data.delete(k); },
                 }),
               }
-              : storage ? { storage } : {}),
+              : storage === "local"
+                ? { storage: { get: (k) => localStorage.getItem(k), set: (k, v) => localStorage.setItem(k, v), delete: (k) => localStorage.removeItem(k) } }
+                : storage ? { storage } : {}),
             onAuthorization(req) {
               const n = auth.asked.push({ issuer: req.issuer, scopes: req.scopes, server: req.server });
               // From the network callback: no user activation, so the popup blocker refuses.
@@ -68,12 +71,17 @@ function startConnect(s, { openAtOnce = false, url = s.target.url, storage } = {
   );
 }
 
-/** A fresh page of the app, for connections to `target` (a server with a `requests` log). */
-async function openApp(t, target = server) {
+/**
+ * A fresh page of the app, for connections to `target` (a server with a `requests` log); in a
+ * new browser context, or as another tab of `context`.
+ */
+async function openApp(t, target = server, context = undefined) {
   // Not openClientPage: Playwright's waitForFunction gives the page user activation, which
   // would let an open() outside a click through the popup blocker.
-  const context = await browser.newContext();
-  t.after(() => context.close().catch(() => {}));
+  if (!context) {
+    context = await browser.newContext();
+    t.after(() => context.close().catch(() => {}));
+  }
   const page = await context.newPage();
   page.pageErrors = [];
   page.consoleErrors = [];
@@ -429,5 +437,29 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
     const refresh = f.requests.find((r) => r.url === "/token" && new URLSearchParams(r.body).get("grant_type") === "refresh_token");
     assert.equal(new URLSearchParams(refresh.body).get("resource"), f.url, "the refresh names the resource");
     await s.run(() => client.close());
+  });
+
+  test("refresh-rotates: two tabs sharing a store refresh one at a time (Web Locks): one refresh a round, the other tab takes the new grant; nobody signs in again", T, async (t) => {
+    const f = faults["refresh-rotates"];
+    const a = await openApp(t, f);
+    await startConnect(a, { storage: "local" });
+    await a.signIn(1);
+    assert.ok((await a.run(() => auth.client)).ok, a.diag());
+    const b = await openApp(t, f, a.page.context());
+    await startConnect(b, { storage: "local" });
+    const connected = await b.run(() => auth.client);
+    assert.ok(connected.ok, `${JSON.stringify(connected.error)}\n${b.diag()}`);
+    assert.deepEqual(tokenRequests(f), ["authorization_code"], "the second tab took the stored grant as it is");
+    // Both tabs hold the same grant; once it is inside the refresh margin, both want to refresh it.
+    for (let round = 0; round < 2; round++) {
+      await sleep(EXPIRING_S * 1000 + 200);
+      const before = tokenRequests(f).length;
+      const calls = await Promise.all([a, b].map((s) => s.run((r) => e2e.settle(client.callTool("echo", { text: `round ${r}` })), round)));
+      for (const c of calls) assert.equal(c.value?.content?.[0]?.text, `echo: round ${round}`, JSON.stringify(c));
+      assert.deepEqual(tokenRequests(f).slice(before), ["refresh_token"], `round ${round}\n${a.diag()}`);
+    }
+    assert.deepEqual(f.requests.filter((r) => r.url === "/token" && r.status !== 200).map((r) => r.body), [], "a refresh token was used twice");
+    assert.deepEqual([await a.run(() => auth.asked.length), await b.run(() => auth.asked.length)], [1, 0]);
+    await Promise.all([a, b].map((s) => s.run(() => client.close())));
   });
 });
