@@ -610,6 +610,54 @@ pub fn decode_grant<O: JsonObject>(doc: Option<&O>, server_url: &str) -> Option<
     })
 }
 
+/// An authorization in redirect mode, kept while the page is at the authorization server: what
+/// the return page needs to check the callback and exchange its code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingFlow {
+    pub server_url: String,
+    pub issuer: String,
+    pub iss_supported: bool,
+    pub verifier: String,
+    pub redirect_uri: String,
+    /// The grant to be: everything but its tokens.
+    pub grant: Grant,
+}
+
+/// The key a pending flow is stored under: its `state`, which the callback carries back.
+pub fn pending_key(state: &str) -> String {
+    format!("mcp-web-client:oauth-pending:{state}")
+}
+
+/// A pending flow as the store keeps it: the grant's record (its token a placeholder) and the
+/// flow's own fields.
+pub fn encode_pending(p: &PendingFlow) -> String {
+    let grant = encode_grant(&Grant { access_token: "pending".into(), ..p.grant.clone() });
+    format!(
+        r#"{},"server_url":{},"issuer":{},"iss":{},"verifier":{},"redirect_uri":{}}}"#,
+        grant.strip_suffix('}').unwrap_or(&grant),
+        quote(&p.server_url),
+        quote(&p.issuer),
+        p.iss_supported,
+        quote(&p.verifier),
+        quote(&p.redirect_uri)
+    )
+}
+
+/// A stored pending flow, only if whole (and its grant's resource covers its server).
+pub fn decode_pending<O: JsonObject>(doc: Option<&O>) -> Option<PendingFlow> {
+    let d = doc?;
+    let server_url = string(d, "server_url")?;
+    let grant = decode_grant(doc, &server_url)?;
+    Some(PendingFlow {
+        issuer: string(d, "issuer")?,
+        iss_supported: d.is_true("iss"),
+        verifier: string(d, "verifier").filter(|v| v.len() >= 43)?,
+        redirect_uri: string(d, "redirect_uri")?,
+        grant: Grant { access_token: String::new(), ..grant },
+        server_url,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -934,5 +982,38 @@ mod tests {
         assert_eq!(decode_grant(obj(&encode_grant(&wide)).as_ref(), "https://mcp.example.evil/mcp"), None);
         let minimal = Grant { refresh_token: None, expires_at: None, how: ClientAuth::None, secret: None, ..g };
         assert_eq!(decode_grant(obj(&encode_grant(&minimal)).as_ref(), "https://mcp.example/mcp"), Some(minimal));
+    }
+
+    #[test]
+    fn pending_flows_round_trip_and_are_refused_when_broken() {
+        let grant = Grant {
+            access_token: String::new(),
+            refresh_token: None,
+            expires_at: None,
+            scope: Some("mcp".into()),
+            token_endpoint: "https://as.example/token".into(),
+            client_id: "c1".into(),
+            secret: None,
+            how: ClientAuth::None,
+            resource: "https://mcp.example/mcp".into(),
+            dpop_proofs: false,
+            dpop_bound: false,
+        };
+        let p = PendingFlow {
+            server_url: "https://mcp.example/mcp".into(),
+            issuer: "https://as.example".into(),
+            iss_supported: true,
+            verifier: "v".repeat(43),
+            redirect_uri: "https://app.example/back".into(),
+            grant,
+        };
+        let text = encode_pending(&p);
+        assert_eq!(decode_pending(obj(&text).as_ref()), Some(p.clone()));
+        for (from, to) in [(r#""server_url":"https://mcp.example/mcp""#, r#""server_url":"https://other.example/mcp""#), (&*"v".repeat(43), "short"), (r#""issuer":"#, r#""issuer_":"#)] {
+            let bad = text.replacen(from, to, 1);
+            assert_ne!(bad, text, "{from}");
+            assert_eq!(decode_pending(obj(&bad).as_ref()), None, "{bad}");
+        }
+        assert!(pending_key("s1").ends_with(":s1"));
     }
 }

@@ -93,6 +93,21 @@ impl McpClient {
         future_to_promise(async move { Self::connect_inner(url, options).await.map(JsValue::from) })
     }
 
+    /// Redirect mode (`auth.mode: "redirect"`), on the page at `auth.redirectUri`: checks the
+    /// authorization server's answer in `url` (default: this page's URL), exchanges its code and
+    /// stores the grant, so that `connect(serverUrl, { auth })` goes on without asking again.
+    #[wasm_bindgen(js_name = completeAuthorization, unchecked_return_type = "Promise<{ serverUrl: string }>")]
+    pub fn complete_authorization(#[wasm_bindgen(unchecked_param_type = "AuthOptions")] auth: JsValue, url: Option<String>) -> Promise {
+        future_to_promise(async move {
+            let settings = auth_settings(&auth, 0)?.ok_or_else(|| invalid_argument("completeAuthorization needs the auth options"))?;
+            let url = url.or_else(|| web_sys::window()?.location().href().ok()).unwrap_or_default();
+            let server = oauth::Authorizer::complete(settings, Fetcher::new(None), &url).await.map_err(|e| to_js(&e))?;
+            let out = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&out, &"serverUrl".into(), &server.into());
+            Ok(out.into())
+        })
+    }
+
     async fn connect_inner(url: String, options: JsValue) -> Result<McpClient, JsValue> {
         let mut opts = Options::parse(&url, &options)?;
         let host = Rc::new(JsHost {
@@ -806,7 +821,7 @@ impl Options {
     }
 }
 
-/// The `auth` option: `{ onAuthorization, redirectUri, clientId?, clientSecret?, clientName?, clientMetadataUrl?, timeoutMs?, storage? }`.
+/// The `auth` option: `{ onAuthorization, redirectUri, clientId?, clientSecret?, clientName?, clientMetadataUrl?, timeoutMs?, storage?, mode? }`.
 fn auth_settings(a: &JsValue, closed_grace_ms: u32) -> Result<Option<oauth::Settings>, JsValue> {
     if a.is_undefined() || a.is_null() {
         return Ok(None);
@@ -816,8 +831,25 @@ fn auth_settings(a: &JsValue, closed_grace_ms: u32) -> Result<Option<oauth::Sett
     let redirect_uri = string("redirectUri")
         .filter(|u| web_sys::Url::new(u).is_ok())
         .ok_or_else(|| invalid_argument("auth.redirectUri must be the absolute URL of the page that runs oauth-callback.js"))?;
+    let redirect = match string("mode").as_deref() {
+        None | Some("popup") => false,
+        Some("redirect") => true,
+        Some(_) => return Err(invalid_argument("auth.mode must be \"popup\" or \"redirect\"")),
+    };
+    let store = match get(a, "storage") {
+        v if v.is_undefined() || v.as_string().as_deref() == Some("memory") => None,
+        v if v.as_string().as_deref() == Some("session") => {
+            Some(oauth::Store::session().ok_or_else(|| invalid_argument("auth.storage \"session\": sessionStorage is not available here"))?)
+        }
+        v => Some(oauth::Store::custom(v).ok_or_else(|| invalid_argument("auth.storage must be \"memory\", \"session\" or an object with get, set and delete methods"))?),
+    };
+    if redirect && store.is_none() {
+        return Err(invalid_argument("auth.mode \"redirect\" needs auth.storage (\"session\" or your own): the flow and the grant must outlive the page"));
+    }
     Ok(Some(oauth::Settings {
         on_authorization,
+        redirect,
+        store,
         redirect_uri,
         client_id: string("clientId"),
         client_secret: string("clientSecret"),
@@ -828,13 +860,6 @@ fn auth_settings(a: &JsValue, closed_grace_ms: u32) -> Result<Option<oauth::Sett
             None => 10 * 60 * 1000,
         },
         closed_grace_ms,
-        store: match get(a, "storage") {
-            v if v.is_undefined() || v.as_string().as_deref() == Some("memory") => None,
-            v if v.as_string().as_deref() == Some("session") => {
-                Some(oauth::Store::session().ok_or_else(|| invalid_argument("auth.storage \"session\": sessionStorage is not available here"))?)
-            }
-            v => Some(oauth::Store::custom(v).ok_or_else(|| invalid_argument("auth.storage must be \"memory\", \"session\" or an object with get, set and delete methods"))?),
-        },
     }))
 }
 

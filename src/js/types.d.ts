@@ -328,11 +328,18 @@ export interface AuthOptions {
    * your own store. Anything with access to the store can use the tokens; see the README.
    */
   storage?: "memory" | "session" | TokenStore;
+  /**
+   * "popup" (the default): req.open() opens the authorization server in a popup. "redirect":
+   * req.open() sends this whole page there; redirectUri is then a page of the app that calls
+   * `McpClient.completeAuthorization(auth)` and connects again. Needs `storage`; no DPoP.
+   */
+  mode?: "popup" | "redirect";
 }
 
 /**
  * An app-provided place for OAuth grants (e.g. IndexedDB, encrypted). Keys are
- * `mcp-web-client:oauth:<server URL>`; values are JSON text. Each method may return a promise.
+ * `mcp-web-client:oauth:<server URL>` (and, in redirect mode, `mcp-web-client:oauth-pending:<state>`
+ * while the user is away); values are JSON text. Each method may return a promise.
  */
 export interface TokenStore {
   get(key: string): string | null | undefined | Promise<string | null | undefined>;

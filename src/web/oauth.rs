@@ -22,7 +22,7 @@ use super::timer::{Interval, Timeout};
 use crate::core::auth::{BearerHint, USE_DPOP_NONCE};
 use crate::core::dpop;
 use crate::core::error::{AuthFailure, Error};
-use crate::core::oauth::{self as core, AuthServer, AuthorizeRequest, ClientAuth, Grant, ProtectedResource};
+use crate::core::oauth::{self as core, AuthServer, AuthorizeRequest, ClientAuth, Grant, PendingFlow, ProtectedResource};
 
 /// The message type the callback page posts (`oauth-callback.js`), and its channel.
 pub const CALLBACK_TYPE: &str = "mcp:oauth-callback";
@@ -42,6 +42,9 @@ pub struct Settings {
     pub closed_grace_ms: u32,
     /// Where grants are kept besides memory (`auth.storage`), if anywhere.
     pub store: Option<Store>,
+    /// `mode: "redirect"`: `req.open()` sends the whole page to the authorization server; the
+    /// page it comes back to calls `McpClient.completeAuthorization()`. Needs `store`.
+    pub redirect: bool,
 }
 
 /// A place to keep grants across page loads: `sessionStorage`, or the app's own object. Its
@@ -410,10 +413,6 @@ impl Authorizer {
             scope: scope.as_deref(),
             resource: &resource,
         });
-        let callback = ask_user(settings, &href, &meta.issuer, scope.as_deref(), &url, &state).await?;
-        let query = web_sys::Url::new(&callback).map(|u| u.search()).unwrap_or_default();
-        let code = core::check_callback(&query, &state, &meta.issuer, meta.authorization_response_iss_parameter_supported)?;
-
         let grant = Grant {
             access_token: String::new(),
             refresh_token: None,
@@ -424,12 +423,53 @@ impl Authorizer {
             client_id,
             secret,
             resource,
-            dpop_proofs: dpop::offered(&meta.dpop_signing_alg_values_supported),
+            // In redirect mode the key would not outlive the page: Bearer tokens then.
+            dpop_proofs: !settings.redirect && dpop::offered(&meta.dpop_signing_alg_values_supported),
             dpop_bound: false,
         };
+        let flow = PendingFlow {
+            server_url: self.server_url.clone(),
+            issuer: meta.issuer.clone(),
+            iss_supported: meta.authorization_response_iss_parameter_supported,
+            verifier,
+            redirect_uri: settings.redirect_uri.clone(),
+            grant,
+        };
+        if let (true, Some(store)) = (settings.redirect, &settings.store) {
+            store.call(SET, &[&core::pending_key(&state), &core::encode_pending(&flow)]).await;
+        }
+        let callback = ask_user(settings, &href, &meta.issuer, flow.grant.scope.as_deref(), &url, &state).await?;
+        self.finish(flow, &callback, &state).await
+    }
+
+    /// The callback checked against the flow it answers (`state`, `iss`), and its code exchanged.
+    async fn finish(&self, flow: PendingFlow, callback: &str, state: &str) -> Result<Grant, Error> {
+        let query = web_sys::Url::new(callback).map(|u| u.search()).unwrap_or_default();
+        let code = core::check_callback(&query, state, &flow.issuer, flow.iss_supported)?;
+        let grant = flow.grant;
         let post_secret = grant.secret.as_deref().filter(|_| grant.how == ClientAuth::Post);
-        let body = core::token_request_code(&code, &settings.redirect_uri, &grant.client_id, &verifier, &grant.resource, post_secret);
+        let body = core::token_request_code(&code, &flow.redirect_uri, &grant.client_id, &flow.verifier, &grant.resource, post_secret);
         self.token(grant, &body).await
+    }
+
+    /// `McpClient.completeAuthorization()` on the page the authorization server sent the user
+    /// back to (redirect mode): the flow its `state` names is taken from the store (once), the
+    /// code exchanged, the grant saved for the next `connect()`. Returns the server's URL.
+    pub async fn complete(settings: Settings, fetcher: Fetcher, callback: &str) -> Result<String, Error> {
+        let refused = |why: &str| Error::Authorization(AuthFailure::Callback(why.into()));
+        let store = settings.store.clone().ok_or_else(|| refused("no auth.storage to find the authorization in"))?;
+        let query = web_sys::Url::new(callback).map(|u| u.search()).map_err(|_| refused("the callback URL does not parse"))?;
+        let params = core::form_decode(&query);
+        let state = params.iter().find(|(k, _)| k == "state").map(|(_, v)| v.clone()).ok_or_else(|| refused("the callback has no state"))?;
+        let key = core::pending_key(&state);
+        let text = store.call(GET, &[&key]).await.and_then(|v| v.as_string());
+        store.call(DELETE, &[&key]).await;
+        let mut flow = text.and_then(|t| core::decode_pending(parse_object(&t).as_ref())).ok_or_else(|| refused("no authorization of this client is waiting for this state"))?;
+        flow.grant.secret = settings.client_secret.clone();
+        let this = Authorizer::new(settings, fetcher, &flow.server_url.clone());
+        let grant = this.finish(flow, callback, &state).await?;
+        this.save(&grant).await;
+        Ok(this.server_url.clone())
     }
 
     /// A new access token from the refresh token (RFC 6749 §6), for the same resource.
@@ -549,6 +589,8 @@ async fn client_id(settings: &Settings, fetcher: &Fetcher, meta: &AuthServer, sc
 /// One authorization request waiting for the user: the popup (once opened) and its callback.
 struct Pending {
     url: String,
+    /// Redirect mode: `open()` navigates this page instead of opening a popup.
+    redirect: bool,
     redirect_uri: String,
     state: String,
     closed_grace_ms: u32,
@@ -578,6 +620,7 @@ impl Drop for Watch {
 async fn ask_user(settings: &Settings, server: &str, issuer: &str, scope: Option<&str>, url: &str, state: &str) -> Result<String, Error> {
     let pending = Rc::new(Pending {
         url: url.to_owned(),
+        redirect: settings.redirect,
         redirect_uri: settings.redirect_uri.split(['?', '#']).next().unwrap_or_default().to_owned(),
         state: state.to_owned(),
         closed_grace_ms: settings.closed_grace_ms,
@@ -650,6 +693,14 @@ impl Pending {
     fn open(self: &Rc<Self>) -> Promise {
         if self.callback.is_complete() {
             return Promise::resolve(&JsValue::UNDEFINED);
+        }
+        if self.redirect {
+            // The page leaves: the promise settles only if the navigation fails.
+            let went = web_sys::window().ok_or(()).and_then(|w| w.location().assign(&self.url).map_err(drop));
+            return match went {
+                Ok(()) => Promise::new(&mut |_, _| {}),
+                Err(()) => Promise::reject(&crate::js::error::to_js(&denied("this page cannot navigate"))),
+            };
         }
         let existing = self.popup.borrow().clone().filter(|w| !w.closed().unwrap_or(true));
         match existing {

@@ -16,7 +16,7 @@ import { CLIENT_PAGE, launchBrowser, pageDiagnostics, sleep, startSdkExample, st
 
 const T = { timeout: 60_000 };
 const CALLBACK_PAGE = "/tests/e2e/pages/oauth-callback.html";
-const CODE = { popupBlocked: -33011, authorizationRequired: -33020, token: -33025 };
+const CODE = { popupBlocked: -33011, authorizationRequired: -33020, callback: -33024, token: -33025 };
 
 let server; // proxied, and told the proxy's port: the resource it names is the URL we connect to
 let web;
@@ -316,6 +316,48 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
       assert.equal(r.status, 401, JSON.stringify(Object.keys(headers)));
     }
     await s.run(() => client.close());
+  });
+
+  test("mode \"redirect\": the click sends the page to the authorization server and back; completeAuthorization() exchanges the code once; connect() then goes on without asking", T, async (t) => {
+    const f = faults.none;
+    const s = await openApp(t, f);
+    const back = `${web.origin}${CLIENT_PAGE}?signed-in`;
+    // The same auth options on both pages (source text, evaluated in the page: a function cannot
+    // travel as an argument); onAuthorization adds the sign-in button.
+    const auth = `({ redirectUri: ${JSON.stringify(back)}, mode: "redirect", storage: "session", onAuthorization(req) {
+      (window.asked ??= []).push(req.issuer);
+      const b = document.createElement("button");
+      b.id = "authorize-" + window.asked.length;
+      b.onclick = () => req.open();
+      document.body.append(b);
+    } })`;
+    const unstored = await s.run(({ a, url }) => e2e.settle(McpClient.connect(url, { auth: { ...eval(a), storage: undefined } })), { a: auth, url: f.url });
+    assert.match(unstored.error?.message ?? "", /needs auth\.storage/, JSON.stringify(unstored));
+    const exchanges = tokenRequests(f).length;
+    await s.run(({ a, url }) => (McpClient.connect(url, { auth: eval(a) }), true), { a: auth, url: f.url });
+    await s.button(1);
+    const returned = s.page.waitForURL((u) => u.searchParams.has("code"), { timeout: 10000 });
+    await s.page.click("#authorize-1");
+    await returned;
+    await s.ready();
+    const pending = () => s.run(() => Object.keys(sessionStorage).filter((k) => k.startsWith("mcp-web-client:oauth-pending:")).length);
+    assert.equal(await pending(), 1, "the flow waits in sessionStorage");
+
+    const complete = () => s.run((a) => e2e.settle(McpClient.completeAuthorization(eval(a))), auth);
+    const done = await complete();
+    assert.deepEqual(done.value, { serverUrl: f.url }, JSON.stringify(done.error));
+    assert.equal(await pending(), 0, "the flow is taken once");
+    const again = await complete();
+    assert.equal(again.error?.code, CODE.callback, `the same callback twice: ${JSON.stringify(again)}`);
+    const forged = await s.run((a) => e2e.settle(McpClient.completeAuthorization(eval(a), location.href.replace(/state=[^&]+/, "state=forged"))), auth);
+    assert.equal(forged.error?.code, CODE.callback, JSON.stringify(forged));
+    assert.deepEqual(tokenRequests(f).slice(exchanges), ["authorization_code"], "one exchange");
+
+    const called = await s.run(({ a, url }) => e2e.settle(McpClient.connect(url, { auth: eval(a) }).then((c) => c.callTool("echo", { text: "back" }))), { a: auth, url: f.url });
+    assert.equal(called.value?.content?.[0]?.text, "echo: back", `${JSON.stringify(called.error)}\n${s.diag()}`);
+    assert.equal(await s.run(() => window.asked?.length ?? 0), 0, "asked again after the return");
+    // Popup mode's callback page is not needed: nothing but the app's page was loaded on return.
+    assert.equal(s.page.context().pages().length, 1);
   });
 
   test("always-401: a server that refuses every token is -33020 after one authorization, not a loop", T, async (t) => {

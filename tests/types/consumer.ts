@@ -85,6 +85,12 @@ void stored;
 // @ts-expect-error: "local" is not a storage choice (refresh tokens never go to localStorage by default)
 const local: AuthOptions = { ...auth, storage: "local" };
 void local;
+const redirected: AuthOptions = { ...auth, mode: "redirect", storage: "session" };
+assertType<Equals<ReturnType<typeof McpClient.completeAuthorization>, Promise<{ serverUrl: string }>>>();
+void redirected;
+// @ts-expect-error: "tab" is not a mode
+const tab: AuthOptions = { ...auth, mode: "tab" };
+void tab;
 assertType<Equals<McpClientEventType, keyof McpClientEventMap>>();
 assertType<Equals<McpClientEventMap["log"], LoggingMessage>>();
 assertType<Equals<McpClientEventMap["resourceupdated"], ResourceUpdated>>();
