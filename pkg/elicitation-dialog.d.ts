@@ -1,4 +1,4 @@
-import type { ElicitationRequest, ElicitationResult } from "./mcp_web_client.js";
+import type { AuthorizationRequest, ElicitationRequest, ElicitationResult } from "./mcp_web_client.js";
 
 export interface ElicitationDialogOptions {
   /** Where to attach the dialog (default: document.body). */
@@ -13,3 +13,9 @@ export interface ElicitationDialogOptions {
 
 /** Shows the ready-made consent dialog (a native <dialog>) and resolves with the user's answer. */
 export function showElicitationDialog(req: ElicitationRequest, options?: ElicitationDialogOptions): Promise<ElicitationResult>;
+
+/**
+ * The authorization variant, for `auth.onAuthorization`: which server asks the user to sign in
+ * where, Sign in (calls req.open() inside the click) and Cancel. Settles when it closes.
+ */
+export function showAuthorizationDialog(req: AuthorizationRequest, options?: Omit<ElicitationDialogOptions, "signal">): Promise<void>;

@@ -37,6 +37,10 @@
 //   nonce    CSP nonce for the injected <style>
 //   text     overrides of the UI strings in TEXT below (translation)
 //
+// showAuthorizationDialog(req, options?) -> Promise<void>: the same dialog for auth's
+// onAuthorization (the option elicitationUi: "dialog" uses it when auth has no onAuthorization):
+// which server asks, the issuer's host, the scopes, Sign in (req.open() in the click) / Cancel.
+//
 // Theming: one <style id="mcp-dialog-style"> is injected once per document; every class starts
 // with "mcp-dialog". Custom properties (set them on :root or on .mcp-dialog):
 //   --mcp-dialog-bg, --mcp-dialog-fg, --mcp-dialog-accent, --mcp-dialog-accent-fg,
@@ -55,6 +59,12 @@ const DECLINE = { action: "decline" };
 
 export const TEXT = {
   urlTitle: "Open a link?",
+  authTitle: "Sign in to continue",
+  authMessage: "This server needs you to sign in before it can go on.",
+  authAt: "You will sign in at ",
+  authScopes: "Access asked for: ",
+  authWaiting: "Waiting for you to sign in in the other window…",
+  signIn: "Sign in",
   formTitle: "Information requested",
   from: "Requested by ",
   host: "Site: ",
@@ -254,13 +264,7 @@ export function showElicitationDialog(req, options = {}) {
   // the call aborted, the client closed): the dialog closes with it.
   if (!options.signal && req.signal) options = { ...options, signal: req.signal };
   const t = { ...TEXT, ...options.text };
-  injectStyle(document, options.nonce);
-  const uid = `${P}-${++seq}`;
-  const dialog = el("dialog");
-  dialog.className = P;
-  dialog.tabIndex = -1;
-  const title = el("h2", "title", req.mode === "url" ? t.urlTitle : t.formTitle);
-  title.id = uid + "-t";
+  const { uid, dialog, title } = frame(options, req.mode === "url" ? t.urlTitle : t.formTitle);
   const message = el("p", "message", req.message ?? "");
   message.id = uid + "-m";
   dialog.setAttribute("aria-labelledby", title.id);
@@ -321,18 +325,13 @@ export function showElicitationDialog(req, options = {}) {
       status.setAttribute("role", "status");
       const openButton = () => button(t.open, "primary", onOpen);
       function onOpen() {
-        let opened;
-        try {
-          opened = req.open(); // first: window.open must run inside this click
-        } catch (e) {
-          opened = Promise.reject(e);
-        }
+        const opened = open(req); // first: window.open must run inside this click
         if (finished) return;
         status.textContent = t.waiting;
         const done = button(t.done, "primary", () => finish(ACCEPT, () => req.done()));
         actions.replaceChildren(done, cancelButton);
         done.focus();
-        Promise.resolve(opened).then(
+        opened.then(
           (r) => finish(r && r.status === "done" ? ACCEPT : CANCEL),
           (e) => {
             if (finished) return;
@@ -396,19 +395,116 @@ export function showElicitationDialog(req, options = {}) {
       focus = fields[0]?.controls[0] || submit;
     }
 
-    dialog.addEventListener("cancel", (e) => {
-      e.preventDefault();
-      cancel();
-    });
-    dialog.addEventListener("close", cancel);
     if (options.signal?.aborted) return resolve(CANCEL);
     options.signal?.addEventListener("abort", onAbort);
-    (options.parent || document.body || document.documentElement).append(dialog);
-    try {
-      dialog.showModal();
-    } catch {
-      return cancel(); // e.g. an inactive document: no UI, no consent
+    present(dialog, options, focus, cancel);
+  });
+}
+
+// A new <dialog> (not yet in the document) and its title, with ids unique in the page.
+function frame(options, titleText) {
+  injectStyle(document, options.nonce);
+  const uid = `${P}-${++seq}`;
+  const dialog = el("dialog");
+  dialog.className = P;
+  dialog.tabIndex = -1;
+  const title = el("h2", "title", titleText);
+  title.id = uid + "-t";
+  return { uid, dialog, title };
+}
+
+// req.open() as a promise, also when it throws.
+function open(req) {
+  try {
+    return Promise.resolve(req.open());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+// Escape and close() cancel; the dialog goes modal with focus where it is safe (never on the
+// consenting button).
+function present(dialog, options, focus, cancel) {
+  dialog.addEventListener("cancel", (e) => {
+    e.preventDefault();
+    cancel();
+  });
+  dialog.addEventListener("close", cancel);
+  (options.parent || document.body || document.documentElement).append(dialog);
+  try {
+    dialog.showModal();
+  } catch {
+    return cancel(); // e.g. an inactive document: no UI, no consent
+  }
+  focus.focus();
+}
+
+/**
+ * The authorization variant: what `auth.onAuthorization` receives, as a dialog that says which
+ * server asks the user to sign in where, with Sign in (req.open(), first thing in its click:
+ * the popup opens inside the gesture) and Cancel (req.cancel(); Escape too). It stays open
+ * while the user signs in in the other window and closes when req.open() settles; a blocked
+ * popup (-33011) offers Sign in again.
+ * @param {object} req what auth.onAuthorization receives
+ * @param {{ parent?: Element, nonce?: string, text?: object }} [options]
+ * @returns {Promise<void>} settles when the dialog closes
+ */
+export function showAuthorizationDialog(req, options = {}) {
+  const t = { ...TEXT, ...options.text };
+  const { uid, dialog, title } = frame(options, t.authTitle);
+  let issuer = String(req.issuer ?? "");
+  let server = String(req.server?.url ?? "");
+  try {
+    issuer = new URL(issuer).host;
+    server = new URL(server).host;
+  } catch {}
+  const message = el("p", "message", t.authMessage);
+  message.id = uid + "-m";
+  dialog.setAttribute("aria-labelledby", title.id);
+  dialog.setAttribute("aria-describedby", message.id);
+  const where = el("p", 0, t.authAt);
+  where.append(el("strong", "host", issuer));
+  dialog.append(title, el("p", "server", t.from + server), message, where);
+  const scopes = Array.from(req.scopes ?? [], String);
+  if (scopes.length) dialog.append(el("p", "hint", t.authScopes + scopes.join(", ")));
+  const status = el("p", "status");
+  status.setAttribute("role", "status");
+  const actions = el("div", "actions");
+  dialog.append(status, actions);
+
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (effect) => {
+      if (finished) return;
+      finished = true;
+      try {
+        effect?.();
+      } finally {
+        if (dialog.open) dialog.close();
+        dialog.remove();
+        resolve();
+      }
+    };
+    const cancelButton = button(t.cancel, 0, () => finish(() => req.cancel()));
+    const signIn = () => button(t.signIn, "primary", onSignIn);
+    function onSignIn() {
+      const opened = open(req); // first: window.open must run inside this click
+      status.textContent = t.authWaiting;
+      actions.replaceChildren(cancelButton);
+      opened.then(
+        () => finish(),
+        (e) => {
+          if (finished) return;
+          if (e && e.code === POPUP_BLOCKED) {
+            status.textContent = t.blocked;
+            const again = signIn();
+            actions.replaceChildren(again, cancelButton);
+            again.focus();
+          } else finish();
+        },
+      );
     }
-    focus.focus();
+    actions.append(signIn(), cancelButton);
+    present(dialog, options, dialog, () => finish(() => req.cancel()));
   });
 }

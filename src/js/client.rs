@@ -99,7 +99,8 @@ impl McpClient {
     #[wasm_bindgen(js_name = completeAuthorization, unchecked_return_type = "Promise<{ serverUrl: string }>")]
     pub fn complete_authorization(#[wasm_bindgen(unchecked_param_type = "AuthOptions")] auth: JsValue, url: Option<String>) -> Promise {
         future_to_promise(async move {
-            let settings = auth_settings(&auth, 0)?.ok_or_else(|| invalid_argument("completeAuthorization needs the auth options"))?;
+            // No one is asked on the return page: the dialog stands in for a missing handler.
+            let settings = auth_settings(&auth, 0, true)?.ok_or_else(|| invalid_argument("completeAuthorization needs the auth options"))?;
             let url = url.or_else(|| web_sys::window()?.location().href().ok()).unwrap_or_default();
             let server = oauth::Authorizer::complete(settings, Fetcher::new(None), &url).await.map_err(|e| to_js(&e))?;
             let out = js_sys::Object::new();
@@ -805,7 +806,7 @@ impl Options {
         }
         let closed_grace_ms = elicitations.settings.closed_grace_ms;
         Ok(Options {
-            auth: auth_settings(&get(&o, "auth"), closed_grace_ms)?,
+            auth: auth_settings(&get(&o, "auth"), closed_grace_ms, get(&o, "elicitationUi").as_string().as_deref() == Some("dialog"))?,
             cache: get(&o, "cache").as_bool().unwrap_or(true),
             headers,
             fetch: func("fetch")?,
@@ -822,12 +823,16 @@ impl Options {
 }
 
 /// The `auth` option: `{ onAuthorization, redirectUri, clientId?, clientSecret?, clientName?, clientMetadataUrl?, timeoutMs?, storage?, mode? }`.
-fn auth_settings(a: &JsValue, closed_grace_ms: u32) -> Result<Option<oauth::Settings>, JsValue> {
+/// `dialog`: the library's dialog asks the user when `onAuthorization` is absent.
+fn auth_settings(a: &JsValue, closed_grace_ms: u32, dialog: bool) -> Result<Option<oauth::Settings>, JsValue> {
     if a.is_undefined() || a.is_null() {
         return Ok(None);
     }
     let string = |k: &str| get(a, k).as_string();
-    let on_authorization = get(a, "onAuthorization").dyn_into::<Function>().map_err(|_| invalid_argument("auth.onAuthorization must be a function"))?;
+    let on_authorization = match get(a, "onAuthorization") {
+        f if f.is_undefined() && dialog => super::dialog::authorization_handler(),
+        f => f.dyn_into::<Function>().map_err(|_| invalid_argument("auth.onAuthorization must be a function (or set elicitationUi: \"dialog\")"))?,
+    };
     let redirect_uri = string("redirectUri")
         .filter(|u| web_sys::Url::new(u).is_ok())
         .ok_or_else(|| invalid_argument("auth.redirectUri must be the absolute URL of the page that runs oauth-callback.js"))?;

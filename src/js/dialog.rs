@@ -1,4 +1,4 @@
-//! The ready-made consent dialog lives in its own module, `elicitation-dialog.js` beside the
+//! The ready-made consent dialog (and its authorization variant) lives in its own module, `elicitation-dialog.js` beside the
 //! package's entry, so apps that bring their own UI never download it. `elicitationUi:
 //! "dialog"` loads it on the first elicitation; apps can also import `showElicitationDialog`
 //! from it and call it from their own `onElicitation`.
@@ -8,13 +8,27 @@ use wasm_bindgen::prelude::*;
 
 // Inline snippets land in `snippets/<crate>-<hash>/`, two levels below the package root.
 #[wasm_bindgen(inline_js = "export function showDialog(req) { \
-    return import('../../elicitation-dialog.js').then((m) => m.showElicitationDialog(req)); }")]
+    return import('../../elicitation-dialog.js').then((m) => m.showElicitationDialog(req)); } \
+    export function showAuthDialog(req) { \
+    return import('../../elicitation-dialog.js').then((m) => m.showAuthorizationDialog(req)); }")]
 extern "C" {
     #[wasm_bindgen(js_name = showDialog)]
     fn show_dialog(req: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = showAuthDialog)]
+    fn show_auth_dialog(req: &JsValue) -> Promise;
 }
 
 /// The dialog as an `onElicitation` handler.
 pub fn handler() -> Function {
     Closure::<dyn FnMut(JsValue) -> Promise>::new(|req: JsValue| show_dialog(&req)).into_js_value().unchecked_into()
+}
+
+/// The dialog's authorization variant as an `auth.onAuthorization` handler. Its promise settles
+/// when the dialog closes, which is not the end of the flow: the handler returns nothing.
+pub fn authorization_handler() -> Function {
+    Closure::<dyn FnMut(JsValue)>::new(|req: JsValue| {
+        let _ = show_auth_dialog(&req);
+    })
+    .into_js_value()
+    .unchecked_into()
 }

@@ -307,9 +307,10 @@ export interface McpError extends Error {
 export interface AuthOptions {
   /**
    * Called once discovery and registration are done: show the user who asks (req.issuer) and
-   * call req.open() from their click, or req.cancel().
+   * call req.open() from their click, or req.cancel(). Optional only with
+   * `elicitationUi: "dialog"`, whose dialog then asks (showAuthorizationDialog).
    */
-  onAuthorization: (req: AuthorizationRequest) => void | Promise<void>;
+  onAuthorization?: (req: AuthorizationRequest) => void | Promise<void>;
   /** The absolute URL of a page on the app's origin that loads oauth-callback.js. */
   redirectUri: string;
   /** A pre-registered client id (else a Client ID Metadata Document, else dynamic registration). */

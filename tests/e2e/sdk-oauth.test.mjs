@@ -360,6 +360,37 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
     assert.equal(s.page.context().pages().length, 1);
   });
 
+  test("elicitationUi \"dialog\" without onAuthorization: the library's dialog names the issuer; Cancel is -33023; Sign in (a real click) connects and the dialog closes", T, async (t) => {
+    const f = faults.none;
+    const s = await openApp(t, f);
+    const connect = () => s.run(({ url, redirectUri }) => {
+      window.connected = e2e.settle(McpClient.connect(url, { elicitationUi: "dialog", auth: { redirectUri } }).then((c) => ((window.client = c), true)));
+      return true;
+    }, { url: f.url, redirectUri: web.origin + CALLBACK_PAGE });
+    const dialogText = () => waitFor(() => s.run(() => document.querySelector("dialog.mcp-dialog[open]")?.textContent ?? null), { timeoutMs: 15000, what: "the authorization dialog" });
+
+    await connect();
+    const text = await dialogText();
+    assert.match(text, /Sign in to continue/);
+    assert.ok(text.includes(new URL(f.origin).host), `the issuer's host: ${text}`);
+    assert.match(text, /mcp/, "the scope asked for");
+    await s.page.click("dialog.mcp-dialog button:text-is('Cancel')");
+    const cancelled = await s.run(() => window.connected);
+    assert.equal(cancelled.error?.code, -33023, JSON.stringify(cancelled));
+
+    await connect();
+    await dialogText();
+    const popup = s.page.waitForEvent("popup", { timeout: 10000 });
+    await s.page.click("dialog.mcp-dialog button:text-is('Sign in')");
+    await popup;
+    const connected = await s.run(() => window.connected);
+    assert.ok(connected.ok, `${JSON.stringify(connected.error)}\n${s.diag()}`);
+    await waitFor(() => s.run(() => document.querySelector("dialog.mcp-dialog") === null), { timeoutMs: 5000, what: "the dialog to close" });
+    const echoed = await s.run(() => e2e.settle(client.callTool("echo", { text: "via the dialog" })));
+    assert.equal(echoed.value?.content?.[0]?.text, "echo: via the dialog");
+    await s.run(() => client.close());
+  });
+
   test("always-401: a server that refuses every token is -33020 after one authorization, not a loop", T, async (t) => {
     const f = faults["always-401"];
     const s = await openApp(t, f);
