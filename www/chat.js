@@ -99,10 +99,11 @@ export function createChat(page) {
 
   const userTurn = (text) => log.add("user", h("div", { className: "bubble request" }, h("p", { className: "text" }, text)));
 
-  function assistantTurn(text, who) {
+  // who: "scripted", or "llm" with the model's name.
+  function assistantTurn(text, who, model) {
     const label = who === "scripted"
       ? [h("span", { className: "badge scripted" }, "scripted"), ` ${SCRIPTED_NAME}`]
-      : [h("span", { className: "badge" }, "LLM"), ` ${endpoint?.model ?? "assistant"}`];
+      : [h("span", { className: "badge" }, "LLM"), ` ${model || "assistant"}`];
     const li = log.add("assistant", h("div", { className: "bubble reply" }, h("p", { className: "who" }, ...label), h("p", { className: "text" }, text)));
     li.dataset.assistant = who;
     return li;
@@ -125,10 +126,11 @@ export function createChat(page) {
     busy(true);
     userTurn(text);
     history.push({ role: "user", content: text });
+    const llm = endpoint; // the assistant of this turn, even if the settings change while it runs
     try {
       await page.ensureConnected();
-      const who = endpoint ? "llm" : "scripted";
-      const ask = endpoint ? (req) => chatCompletion({ ...endpoint, ...req }) : async (req) => scriptedReply(req);
+      const who = llm ? "llm" : "scripted";
+      const ask = llm ? (req) => chatCompletion({ ...llm, ...req }) : async (req) => scriptedReply(req);
       for (let round = 1; ; round++) {
         if (round > MAX_ROUNDS) {
           log.system(`Stopped: the assistant was still calling tools after ${MAX_ROUNDS} rounds. Send another message to go on.`, "error");
@@ -144,8 +146,8 @@ export function createChat(page) {
         }
         history.push(message);
         const calls = message.tool_calls ?? [];
-        if (message.content) assistantTurn(message.content, who);
-        else if (!calls.length) assistantTurn("(an empty answer)", who);
+        if (message.content) assistantTurn(message.content, who, llm?.model);
+        else if (!calls.length) assistantTurn("(an empty answer)", who, llm?.model);
         if (!calls.length) break;
         for (const call of calls) {
           const content = controller.signal.aborted ? "Not called: the user stopped the turn." : await toolCall(call, byName, controller.signal);
@@ -155,7 +157,7 @@ export function createChat(page) {
       }
     } catch (e) {
       if (controller.signal.aborted) log.system("Stopped.", "notice");
-      else log.error(endpoint ? "The assistant's endpoint failed" : "The assistant failed", e);
+      else log.error(e.name === "McpError" ? "The MCP server failed" : llm ? "The assistant's endpoint failed" : "The scripted assistant failed", e);
     } finally {
       turn = null;
       busy(false);
@@ -187,7 +189,7 @@ export function createChat(page) {
       return resultText(result);
     } catch (e) {
       // runTool has shown the McpError in the call's entry.
-      return `Error ${e.code ?? ""}: ${e.message}`.replace("  ", " ");
+      return e.code === undefined ? `Error: ${e.message}` : `Error ${e.code}: ${e.message}`;
     }
   }
 

@@ -77,19 +77,19 @@ function parseArgs(text, schema) {
     return args;
   }
   for (const [, key, raw] of pairs) {
-    let value = raw;
-    if (raw.startsWith('"')) value = JSON.parse(raw);
-    else if (raw.startsWith("'")) value = raw.slice(1, -1);
-    else if (props[key]?.type !== "string") {
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        // not JSON: the text as it is, and the server says what it thinks of it
-      }
-    }
-    args[key] = value;
+    const quoted = raw.length > 1 && raw.startsWith("'") && raw.endsWith("'");
+    args[key] = quoted ? raw.slice(1, -1) : raw.startsWith('"') || props[key]?.type !== "string" ? jsonOr(raw) : raw;
   }
   return args;
+}
+
+// The JSON value of `text`, or the text as it is (and the server says what it thinks of it).
+function jsonOr(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 // What the tools of the last assistant message answered.

@@ -7,12 +7,17 @@
 // popup through that the user never clicked for. The first test checks that an open without a
 // click IS blocked on this page.
 //
-// Flows: connect (server info), echo, a long-running call whose progress bar moves, a cancelled
-// call, a form elicitation through the package's dialog, and a URL elicitation: consent dialog,
-// Open (popup on the completion site's origin), "Authorize" clicked in the popup, completion by
-// postMessage, the final result in the timeline. Screenshot: artifacts/demo.png. Then the
-// protected server (OAuth): Sign in clicked, the popup closes by itself, a tool call works. Last,
-// SIGTERM to serve.mjs must stop both MCP servers it started.
+// Flows, in the tool console: connect (server info), echo, a long-running call whose progress bar
+// moves, a cancelled call, a form elicitation through the package's dialog, and a URL
+// elicitation: consent dialog, Open (popup on the completion site's origin), "Authorize" clicked
+// in the popup, completion by postMessage, the final result in the timeline. Screenshot:
+// artifacts/demo.png. In the chat (the view the page opens with): the scripted assistant (help,
+// a tool call, trigger-url-elicitation finished with one click on the consent button inline in
+// the conversation), then an LLM endpoint of ours (fixtures/fake-chat-completions.mjs): the
+// tools and the tool message it received, the final answer quoting the tool result, errors as
+// turns, the round limit. Screenshots: artifacts/chat-scripted.png, chat-consent.png, chat.png.
+// Then the protected server (OAuth): Sign in clicked, the popup closes by itself, a tool call
+// works. Last, SIGTERM to serve.mjs must stop both MCP servers it started.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -421,26 +426,53 @@ test("URL elicitation, error path (-32042): the prerequisite, \"I've completed i
   }
 });
 
-test("chat, scripted assistant (no endpoint): help, a tool call, and a URL elicitation that completes after one click in the conversation", T, async () => {
-  // Disconnected first: sending a message connects to the server in the field by itself.
+test("chat, scripted assistant (no endpoint): a newcomer's first click runs a URL elicitation that completes after one click in the conversation; help, echo, tools", T, async () => {
+  // Disconnected first, as a fresh page: sending a message connects to the server in the field.
   await page.click("#disconnect");
   await waitFor(() => document.getElementById("server-info").hidden, undefined, { what: "the disconnect" });
   await showView("chat");
   assert.equal(await run(() => document.getElementById("assistant-status").textContent), "Scripted assistant (not an LLM)");
 
-  let from = await say("help");
-  let turn = await turnOver(from, "help");
+  // What a newcomer does: the suggestion, then one click on the consent button in the conversation.
+  let from = await run(() => document.querySelectorAll("#chat-log > li").length);
+  const popupsBefore = popups.length;
+  await page.click('#suggestions button[data-say="trigger-url-elicitation"]');
+  const card = await inlineConsent(from);
+  let turn = await chatEntries(from);
   assert.ok(turn.some((e) => /Connected to mcp-servers\/everything/.test(e.text)), `the first message did not connect: ${JSON.stringify(turn)}`);
+  assert.match(card.text, /asks you to open 127\.0\.0\.1/);
+  assert.ok(card.text.includes(`${urls.completion}/authorize?`), card.text);
+  assert.equal(await run(() => !!document.querySelector("dialog.mcp-dialog")), false, "the chat used the dialog, not the inline card");
+  await sleep(300);
+  assert.equal(popups.length, popupsBefore, "a window opened before the user consented");
+  assert.equal(turn.find((e) => e.kind === "call")?.state, "running");
+
+  const opened = new URL(await consentAndAuthorize());
+  assert.equal(opened.origin, urls.completion);
+  assert.equal(opened.searchParams.get("id"), card.id, "the popup is not the card's elicitation");
+  turn = await turnOver(from, "trigger-url-elicitation");
+  let call = turn.find((e) => e.kind === "call");
+  assert.equal(call?.state, "done", JSON.stringify(turn));
+  assert.ok(call.text.includes("User completed the URL elicitation flow") && call.text.includes(card.id), call.text);
+  assert.match(call.text, /completed via message/);
   let answer = turn.filter((e) => e.kind === "assistant");
   assert.equal(answer.length, 1, JSON.stringify(turn));
   assert.equal(answer[0].assistant, "scripted");
   assert.match(answer[0].text, /Scripted assistant \(not an LLM\)/, "the turn is not labelled as scripted");
-  assert.match(answer[0].text, /not an LLM/);
-  assert.match(answer[0].text, /trigger-url-elicitation/);
+  assert.ok(answer[0].text.includes("trigger-url-elicitation answered:") && answer[0].text.includes(`Elicitation ID: ${card.id}`), answer[0].text);
+  assert.deepEqual(await run(() => [...document.querySelectorAll("#chat-log .card.elicitation button")].map((b) => [b.disabled, b.closest(".card-actions").hidden])),
+    [[true, true], [true, true], [true, true], [true, true]], "the consent buttons still show or act after the elicitation settled");
+  await page.screenshot({ path: path.join(ARTIFACTS, "chat-scripted.png") });
+
+  from = await say("help");
+  answer = (await turnOver(from, "help")).filter((e) => e.kind === "assistant");
+  assert.equal(answer.length, 1);
+  assert.match(answer[0].text, /I am a scripted assistant, not an LLM/);
+  assert.match(answer[0].text, /call <tool> \{"key": "value"\}/);
 
   from = await say("echo hello from the chat <b>not bold</b>");
   turn = await turnOver(from, "echo");
-  let call = turn.find((e) => e.kind === "call");
+  call = turn.find((e) => e.kind === "call");
   assert.equal(call?.tool, "echo", JSON.stringify(turn));
   assert.equal(call.state, "done", call.text);
   assert.match(call.text, /The assistant called/);
@@ -449,37 +481,15 @@ test("chat, scripted assistant (no endpoint): help, a tool call, and a URL elici
   assert.ok(answer[0].text.includes("echo answered:\nEcho: hello from the chat <b>not bold</b>"), answer[0].text);
   assert.equal(await run(() => document.querySelector("#chat-log b")), null, "a tool result became markup");
 
+  from = await say('call get-sum {"a": 2, "b": 40}');
+  turn = await turnOver(from, "get-sum");
+  assert.equal(turn.find((e) => e.kind === "call")?.tool, "get-sum", JSON.stringify(turn));
+  assert.match(turn.find((e) => e.kind === "assistant")?.text ?? "", /get-sum answered:\n.*\b42\b/);
+
   from = await say("tools");
   answer = (await turnOver(from, "tools")).filter((e) => e.kind === "assistant");
   assert.match(answer[0]?.text ?? "", /The server has \d+ tools:[\s\S]*trigger-url-elicitation/);
-
-  // What a newcomer does: the suggestion, then one click on the consent button in the conversation.
-  from = await run(() => document.querySelectorAll("#chat-log > li").length);
-  const popupsBefore = popups.length;
-  await page.click('#suggestions button[data-say="trigger-url-elicitation"]');
-  const card = await inlineConsent(from);
-  assert.match(card.text, /asks you to open 127\.0\.0\.1/);
-  assert.ok(card.text.includes(`${urls.completion}/authorize?`), card.text);
-  assert.equal(await run(() => !!document.querySelector("dialog.mcp-dialog")), false, "the chat used the dialog, not the inline card");
-  await sleep(300);
-  assert.equal(popups.length, popupsBefore, "a window opened before the user consented");
-  assert.equal((await chatEntries(from)).find((e) => e.kind === "call")?.state, "running");
-
-  const opened = new URL(await consentAndAuthorize());
-  assert.equal(opened.origin, urls.completion);
-  assert.equal(opened.searchParams.get("id"), card.id, "the popup is not the card's elicitation");
-  turn = await turnOver(from, "trigger-url-elicitation");
-  call = turn.find((e) => e.kind === "call");
-  assert.equal(call?.state, "done", JSON.stringify(turn));
-  assert.ok(call.text.includes("User completed the URL elicitation flow") && call.text.includes(card.id), call.text);
-  assert.match(call.text, /completed via message/);
-  answer = turn.filter((e) => e.kind === "assistant");
-  assert.equal(answer.length, 1, JSON.stringify(turn));
-  assert.ok(answer[0].text.includes("trigger-url-elicitation answered:") && answer[0].text.includes(`Elicitation ID: ${card.id}`), answer[0].text);
-  assert.deepEqual(await run(() => [...document.querySelectorAll("#chat-log .card.elicitation button")].map((b) => [b.disabled, b.closest(".card-actions").hidden])),
-    [[true, true], [true, true], [true, true], [true, true]], "the consent buttons still show or act after the elicitation settled");
   assert.deepEqual(page.pageErrors, [], "page errors");
-  await page.screenshot({ path: path.join(ARTIFACTS, "chat-scripted.png") });
 });
 
 test("chat with an LLM endpoint (a fake of ours): tools sent, the tool call's URL elicitation consented inline, the result goes round to the final answer", T, async (t) => {
