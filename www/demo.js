@@ -1,39 +1,71 @@
-// mcp-web-client demo: a chat-style page that talks to an MCP server straight from the browser.
+// mcp-web-client demo: a chat page whose assistant uses an MCP server's tools, straight from the
+// browser, and a tool console for the same connection.
 //
 // Read it as an example of embedding the package in a web app. Everything that touches the
 // library is in this file, in this order:
 //   1. loading the package (init) and connecting (McpClient.connect and its options)
 //   2. events: log messages, list changes, errors, close
-//   3. calling tools with progress and cancellation (AbortController)
-//   4. elicitation: the package's ready-made dialog, with each step of a URL elicitation
-//      narrated in the timeline
-//   5. sampling (a stub: there is no LLM here) and roots
-// The rest is UI: ui.js (DOM helper, timeline), schema-form.js (a form from a tool's
-// inputSchema), content.js (tool results as DOM). No bundler: plain ES modules.
+//   3. calling tools with progress and cancellation (AbortController), for both views
+//   4. elicitation: in the chat, consent buttons inline in the conversation; in the console,
+//      the package's ready-made dialog; each step of a URL elicitation narrated in a card
+//   5. sampling (a stub: the server's sampling requests get no LLM) and roots
+// The rest is UI: chat.js (the conversation and its loop, with llm.js for an OpenAI-compatible
+// endpoint and scripted.js for the offline assistant), consent.js (the elicitation and sign-in
+// cards), calls.js (a tool call as an entry), ui.js (DOM helper, timeline), schema-form.js (a
+// form from a tool's inputSchema), content.js (tool results as DOM). No bundler: plain ES modules.
 import init, { McpClient } from "../pkg/mcp_web_client.js";
 // The ready-made consent/form dialog ships beside the package. `elicitationUi: "dialog"` in the
 // connect options loads and uses it by itself; importing it lets our own onElicitation use it
 // and still see what happens.
 import { showElicitationDialog } from "../pkg/elicitation-dialog.js";
-import { $, Timeline, attachCard, errorView, h, pretty } from "./ui.js";
+import { $, Timeline, errorView, h, pretty } from "./ui.js";
 import { schemaForm } from "./schema-form.js";
-import { contentBlock, resourceContents, toolResult } from "./content.js";
+import { contentBlock, resourceContents } from "./content.js";
+import { callEntry } from "./calls.js";
+import { authorizationCard, formElicitation, inlineConsent, narrate, urlCard } from "./consent.js";
+import { createChat } from "./chat.js";
 
 // Library error codes this page treats specially (the README lists them all).
 const CANCELLED = -32800; // the request was aborted through its AbortSignal
-const POPUP_BLOCKED = -33011; // req.open() was not called inside a click, or the browser refused
 
 // One example root: a server that asks (roots/list) gets this list.
 const ROOTS = [{ uri: "file:///home/demo/project", name: "Demo project" }];
 
-const timeline = new Timeline($("timeline"));
+const timeline = new Timeline($("timeline")); // the tool console's
 let client = null; // the connected McpClient
 let tools = []; // its tools
 let selected = null; // the tool shown in the composer
 let form = null; // its generated form
-const runs = new Set(); // tool calls in flight: { name, key, sends, entry }
-let lastUrlCard = null; // the timeline card of the latest URL elicitation
+const runs = new Set(); // tool calls in flight, from either view: { name, key, sends, entry, inline }
+let lastUrlCard = null; // the card of the latest URL elicitation
 let completionOrigin = null; // the demo's completion site (see serve.mjs), if known
+let view = "chat"; // the view shown: "chat" or "console"
+
+const chat = createChat({
+  client: () => client,
+  tools: () => tools,
+  ensureConnected: () => (client ? undefined : connect($("server-url").value.trim())),
+  runTool,
+  demoArguments,
+  hints: () => (tools.some((t) => t.name === "trigger-url-elicitation") && completionOrigin
+    ? ["When you call trigger-url-elicitation, leave out url and elicitationId: the page fills them in with its own demo sign-in page."]
+    : []),
+});
+
+// What both views say about the connection.
+function notice(text, tone) {
+  timeline.system(text, tone);
+  chat.log.system(text, tone);
+}
+
+function showView(name) {
+  view = name;
+  for (const [id, panel] of [["tab-chat", "view-chat"], ["tab-console", "view-console"]]) {
+    const on = id === `tab-${name}`;
+    $(id).setAttribute("aria-selected", String(on));
+    $(panel).hidden = !on;
+  }
+}
 
 // ---- 1. loading and connecting ---------------------------------------------------------------
 
@@ -54,8 +86,11 @@ async function main() {
     await init(); // fetches and instantiates mcp_web_client_bg.wasm next to the .js
   } catch (e) {
     timeline.error("The WebAssembly package did not load (build it with `make pkg`).", e);
+    chat.log.error("The WebAssembly package did not load (build it with `make pkg`).", e);
     return;
   }
+  $("tab-chat").addEventListener("click", () => showView("chat"));
+  $("tab-console").addEventListener("click", () => showView("console"));
   $("connect-form").addEventListener("submit", (e) => {
     e.preventDefault();
     connect($("server-url").value.trim());
@@ -68,6 +103,7 @@ async function main() {
     runSelected();
   });
   $("connect").disabled = false;
+  chat.enable();
   timeline.system("Ready. Connect to an MCP server to start.");
   document.documentElement.dataset.ready = "true"; // for the end-to-end test
 }
@@ -76,7 +112,7 @@ async function connect(url) {
   if (!url) return;
   $("connect").disabled = true;
   await disconnect({ quiet: true });
-  timeline.system(`Connecting to ${url}…`);
+  notice(`Connecting to ${url}…`);
   const options = {
     clientInfo: { name: "mcp-web-client-demo", title: "mcp-web-client demo", version: "0.1.0" },
     // Each handler below declares its capability only because it is present.
@@ -102,6 +138,7 @@ async function connect(url) {
     // Every rejection is an McpError: a numeric code and a message a person can act on, e.g.
     // -33002 (network error or CORS) or -33001 (HTTP status without a JSON-RPC body).
     timeline.error(`Could not connect to ${url}`, e);
+    chat.log.error(`Could not connect to ${url}`, e);
     $("connect").disabled = false;
     return;
   }
@@ -118,7 +155,7 @@ async function connect(url) {
   $("connect").textContent = "Reconnect";
   $("disconnect").hidden = false;
   const caps = Object.keys(c.serverCapabilities ?? {}).join(", ") || "none";
-  timeline.system(`Connected to ${info.name} ${info.version}: protocol ${c.protocolVersion} over ${c.transport}; capabilities: ${caps}.`, "ok");
+  notice(`Connected to ${info.name} ${info.version}: protocol ${c.protocolVersion} over ${c.transport}; capabilities: ${caps}.`, "ok");
   if (c.instructions) {
     timeline.add("system info", h("details", {}, h("summary", {}, "The server's instructions"), h("pre", {}, c.instructions)));
   }
@@ -133,7 +170,7 @@ async function disconnect({ quiet = false } = {}) {
   client = null;
   // Pending calls reject (code -32000), the GET stream stops, and DELETE ends the session.
   await c.close().catch(() => {});
-  if (!quiet) timeline.system("Disconnected.");
+  if (!quiet) notice("Disconnected.");
   resetConnectionUi();
 }
 
@@ -174,7 +211,7 @@ function listenTo(c) {
   c.addEventListener("error", mine((error) => timeline.error("Connection problem", error)));
   c.addEventListener("close", mine(() => {
     client = null;
-    timeline.system("The connection closed.", "error");
+    notice("The connection closed.", "error");
     resetConnectionUi();
   }));
 }
@@ -248,6 +285,12 @@ function prefillFor(tool) {
   }
 }
 
+// Arguments the chat's assistant left out that this demo fills in: trigger-url-elicitation
+// without a url gets the completion site's page (and its id), as in the console's form.
+function demoArguments(tool, args) {
+  return tool.name === "trigger-url-elicitation" && args.url === undefined ? { ...prefillFor(tool), ...args } : args;
+}
+
 const randomHex = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
 
 function selectTool(tool, { keepForm = false } = {}) {
@@ -273,17 +316,25 @@ function runSelected() {
   if (!client || !selected || !form) return;
   const { args, errors } = form.read();
   if (errors) return;
-  runTool(selected, args);
+  runTool(selected, args).catch(() => {}); // the entry shows the error
   if (selected.name === "trigger-url-elicitation") selectTool(selected); // a fresh elicitation id
 }
 
 // ---- 3. calling a tool: progress and cancellation -----------------------------------------------
 
-async function runTool(tool, args) {
+// Calls `tool`, shown as a call entry in `log` (the console's timeline, or the chat's). Resolves
+// with the result; rejects with the McpError, already shown in the entry. `inline`: consent
+// buttons in the entry's card rather than the dialog. `signal` aborts it too (the chat's Stop).
+async function runTool(tool, args, { log = timeline, who = "You called", inline = false, signal } = {}) {
   const c = client;
   const controller = new AbortController();
-  const entry = callEntry(tool, args, () => controller.abort("cancelled by the user"));
-  const run = { name: tool.name, key: canonicalJson(args), sends: 0, entry };
+  signal?.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  const entry = callEntry(log, {
+    tool, args, who,
+    onCancel: () => controller.abort("cancelled by the user"),
+    actions: { readResource: (uri) => readResource(uri, log) },
+  });
+  const run = { name: tool.name, key: canonicalJson(args), sends: 0, entry, inline };
   runs.add(run);
   try {
     const result = await c.callTool(tool.name, args, {
@@ -294,206 +345,49 @@ async function runTool(tool, args) {
       onProgress: (p) => entry.progress(p),
     });
     entry.finish(result);
+    return result;
   } catch (e) {
     if (e.code === CANCELLED) entry.cancelled();
     else entry.failed(e);
+    throw e;
   } finally {
     runs.delete(run);
   }
 }
 
-// A timeline entry for one call: the request (right), the reply (left) with its progress bar,
-// Cancel button, steps and, in the end, the result.
-function callEntry(tool, args, onCancel) {
-  const started = performance.now();
-  const state = h("span", { className: "state" }, "Running…");
-  const bar = h("progress", { className: "progress", "aria-label": `progress of ${tool.name}` }); // no value: indeterminate
-  const barText = h("span", { className: "progress-text" });
-  const cancel = h("button", { type: "button", className: "cancel small", onclick: onCancel }, "Cancel");
-  const steps = h("ol", { className: "steps" });
-  const cards = h("div", { className: "cards" });
-  const reply = h("div", { className: "bubble reply" }, h("div", { className: "status-row" }, state, bar, barText, cancel), steps, cards);
-  const hasArgs = Object.keys(args).length > 0;
-  const li = timeline.add("call",
-    h("div", { className: "bubble request" },
-      h("p", { className: "who" }, "You called ", h("strong", {}, tool.title ?? tool.name), " ", h("code", {}, tool.name)),
-      hasArgs ? argsList(args) : h("p", { className: "muted" }, "no arguments")),
-    reply);
-  li.dataset.tool = tool.name;
-  li.dataset.state = "running";
-  const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-  const settle = (kind, label) => {
-    li.dataset.state = kind;
-    state.textContent = `${label} · ${seconds()}`;
-    cancel.remove();
-    if (!bar.hasAttribute("value")) {
-      bar.remove();
-      barText.remove();
-    }
-  };
-  return {
-    progress({ progress, total, message }) {
-      timeline.grew(() => {
-        if (typeof total === "number" && total > 0) {
-          bar.max = total;
-          bar.value = Math.min(progress, total);
-          barText.textContent = `${progress} / ${total}`;
-        } else {
-          barText.textContent = `${progress}`;
-        }
-        if (message) barText.textContent += ` · ${message}`;
-      });
-    },
-    step(text) {
-      timeline.grew(() => steps.append(h("li", {}, text)));
-    },
-    /** A card inside this reply, for what happens during the call (elicitation, sampling). */
-    card(...args) {
-      return attachCard(timeline, cards, ...args);
-    },
-    contains: (node) => li.contains(node),
-    finish(result) {
-      timeline.grew(() => {
-        settle(result.isError ? "error" : "done", result.isError ? "The tool reported an error" : "Done");
-        reply.append(toolResult(result, { readResource }));
-      });
-    },
-    failed(error) {
-      timeline.grew(() => {
-        settle("error", "Failed");
-        reply.append(errorView(error));
-      });
-    },
-    cancelled() {
-      settle("cancelled", "Cancelled");
-    },
-  };
-}
-
-// The arguments as "name  value" rows: strings as they are, anything else as compact JSON.
-function argsList(args) {
-  return h("dl", { className: "args" }, Object.entries(args).map(([k, v]) =>
-    h("div", {}, h("dt", {}, k), h("dd", {}, typeof v === "string" ? v : JSON.stringify(v)))));
-}
-
-async function readResource(uri) {
+async function readResource(uri, log = timeline) {
   const c = client;
   if (!c) return;
-  const li = timeline.add("system info", h("p", {}, "Reading ", h("code", {}, uri), "…"));
+  const li = log.add("system info", h("p", {}, "Reading ", h("code", {}, uri), "…"));
   try {
     const { contents } = await c.readResource(uri);
-    timeline.grew(() => li.append(...contents.map(resourceContents)));
+    log.grew(() => li.append(...contents.map(resourceContents)));
   } catch (e) {
-    timeline.grew(() => li.append(errorView(e)));
+    log.grew(() => li.append(errorView(e)));
   }
 }
 
 // ---- 4. elicitation -------------------------------------------------------------------------------
 
-// How open() learnt that the flow ended (UrlElicitationOutcome.via).
-const VIA = {
-  message: " (the page posted mcp:elicitation-complete to this window)",
-  broadcast: " (BroadcastChannel, from a page of this origin)",
-  notification: " (the server's notifications/elicitation/complete)",
-  manual: " (you said so)",
-  closed: " (the window was closed)",
-};
-
 // The server asks the user for something while a request runs. Form mode: answer with the
-// dialog's result. URL mode: the user must consent before anything is opened; the dialog's Open
-// button calls req.open() inside its click (so the popup is not blocked), and the library
-// watches for the completion message from the page it opened.
+// dialog's result. URL mode: the user must consent before anything is opened. In the chat the
+// card in the conversation has the Open button; in the console the package's dialog has it.
+// Either calls req.open() inside its click (so the popup is not blocked), and the library
+// watches for the completion message from the page it opened. The cards narrate each step.
 async function onElicitation(req) {
-  const who = req.server?.title || req.server?.name || "The server";
-  if (req.mode === "form") {
-    const card = placeCard("elicitation", "Form", `${who} asks you for information`, h("p", { className: "message" }, req.message));
-    card.step("form shown");
-    const answer = await showElicitationDialog(req); // validates with req.validate() before it resolves
-    if (answer.action === "accept") {
-      card.step("you submitted the form");
-      card.append(h("pre", { className: "args" }, pretty(answer.content ?? {})));
-    } else card.step(answer.action === "decline" ? "you declined" : "you cancelled");
-    return answer;
-  }
-
-  // URL mode.
-  const card = placeCard("elicitation", "URL", `${who} asks you to open ${req.host}`,
-    h("p", { className: "message" }, req.message),
-    h("p", {}, h("code", { className: "uri" }, req.url)),
-    req.warnings.length ? h("p", { className: "warn-text" }, `warnings: ${req.warnings.join(", ")}`) : null);
-  card.dataset.elicitationId = req.elicitationId ?? "";
+  if (req.mode === "form") return formElicitation(req, placeCard);
+  const card = urlCard(req, placeCard);
   lastUrlCard = card;
-  card.step("waiting for your consent");
-  // The dialog gets a copy of req whose methods also narrate in the timeline. open() must stay
-  // synchronous inside the click: call the library first, report afterwards.
-  const narrated = {
-    ...req,
-    open() {
-      const opening = req.open();
-      let blocked = false;
-      opening.then(
-        (outcome) => card.step(`${outcome.status === "done" ? "completed" : "cancelled"} via ${outcome.via}${VIA[outcome.via] ?? ""}`, outcome.status === "done" ? "ok" : "warn"),
-        (e) => {
-          if (e.code === POPUP_BLOCKED) {
-            blocked = true;
-            card.step("the browser blocked the popup: click Open again", "warn");
-          } else card.step(`failed: ${e.code} ${e.message}`, "error");
-        },
-      );
-      // A blocked popup rejects at once: its handler above runs before this microtask.
-      queueMicrotask(() => !blocked && card.step(`popup opened on ${new URL(req.url).origin}`));
-      return opening;
-    },
-    decline() {
-      card.step("you declined", "warn");
-      req.decline();
-    },
-    cancel() {
-      card.step("you cancelled", "warn");
-      req.cancel();
-    },
-    done() {
-      card.step("you said you completed it");
-      req.done();
-    },
-  };
-  return showElicitationDialog(narrated);
+  const narrated = narrate(req, card);
+  return cardIsInline() ? inlineConsent(card, narrated, req) : showElicitationDialog(narrated);
 }
 
 // ---- 4b. OAuth to the MCP server ----------------------------------------------------------------
 
-// The server answered 401: the library found its authorization server and registered this page
-// as a client. The user decides; req.open() must run inside their click (a popup otherwise is
-// blocked). The library checks the callback (state, issuer), exchanges the code and resumes.
+// The server answered 401: a sign-in card (consent.js) where the user is, whose button calls
+// req.open() inside its click.
 function onAuthorization(req) {
-  const host = new URL(req.authorizationUrl).host;
-  const card = placeCard("elicitation", "OAuth", `${req.server.url} asks you to sign in at ${host}`,
-    h("p", {}, `Authorization server: `, h("code", {}, req.issuer)),
-    req.scopes.length ? h("p", {}, `Scopes: ${req.scopes.join(" ")}`) : null);
-  card.step("waiting for you to sign in");
-  const signIn = h("button", { type: "button", className: "primary sign-in" }, "Sign in");
-  const cancel = h("button", { type: "button" }, "Cancel");
-  const settle = (text, tone) => {
-    card.step(text, tone);
-    signIn.disabled = cancel.disabled = true;
-  };
-  signIn.addEventListener("click", () => {
-    let blocked = false;
-    req.open().then(
-      () => settle("signed in: the library exchanged the code for a token", "ok"),
-      (e) => {
-        if (e.code !== POPUP_BLOCKED) return settle(`failed: ${e.code} ${e.message}`, "error");
-        blocked = true;
-        card.step("the browser blocked the popup: click Sign in again", "warn");
-      },
-    );
-    queueMicrotask(() => !blocked && card.step(`popup opened on ${new URL(req.authorizationUrl).origin}`));
-  });
-  cancel.addEventListener("click", () => {
-    settle("you cancelled", "warn");
-    req.cancel();
-  });
-  card.append(h("div", { className: "card-actions" }, signIn, cancel));
+  authorizationCard(req, placeCard);
 }
 
 // The library re-sends a tools/call by itself after it satisfies a -32042 (URL elicitation
@@ -522,11 +416,15 @@ function noteToolCall(msg) {
 
 // Where a server request made during a call is shown. The library does not say which call it
 // belongs to; with exactly one call in flight it must be that one, so the card goes into its
-// reply. Otherwise it gets a timeline entry of its own.
+// reply (in the chat or the console). Otherwise it gets an entry of its own in the view shown.
+const soleRun = () => (runs.size === 1 ? [...runs][0] : null);
+
 function placeCard(...args) {
-  const only = runs.size === 1 ? [...runs][0] : null;
-  return only ? only.entry.card(...args) : timeline.card(...args);
+  const only = soleRun();
+  return only ? only.entry.card(...args) : (view === "chat" ? chat.log : timeline).card(...args);
 }
+
+const cardIsInline = () => soleRun()?.inline ?? view === "chat";
 
 // JSON with sorted keys, so two serialisations of the same arguments compare equal.
 function canonicalJson(v) {

@@ -7,12 +7,17 @@
 // popup through that the user never clicked for. The first test checks that an open without a
 // click IS blocked on this page.
 //
-// Flows: connect (server info), echo, a long-running call whose progress bar moves, a cancelled
-// call, a form elicitation through the package's dialog, and a URL elicitation: consent dialog,
-// Open (popup on the completion site's origin), "Authorize" clicked in the popup, completion by
-// postMessage, the final result in the timeline. Screenshot: artifacts/demo.png. Then the
-// protected server (OAuth): Sign in clicked, the popup closes by itself, a tool call works. Last,
-// SIGTERM to serve.mjs must stop both MCP servers it started.
+// Flows, in the tool console: connect (server info), echo, a long-running call whose progress bar
+// moves, a cancelled call, a form elicitation through the package's dialog, and a URL
+// elicitation: consent dialog, Open (popup on the completion site's origin), "Authorize" clicked
+// in the popup, completion by postMessage, the final result in the timeline. Screenshot:
+// artifacts/demo.png. In the chat (the view the page opens with): the scripted assistant (help,
+// a tool call, trigger-url-elicitation finished with one click on the consent button inline in
+// the conversation), then an LLM endpoint of ours (fixtures/fake-chat-completions.mjs): the
+// tools and the tool message it received, the final answer quoting the tool result, errors as
+// turns, the round limit. Screenshots: artifacts/chat-scripted.png, chat-consent.png, chat.png.
+// Then the protected server (OAuth): Sign in clicked, the popup closes by itself, a tool call
+// works. Last, SIGTERM to serve.mjs must stop both MCP servers it started.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -20,6 +25,7 @@ import net from "node:net";
 import path from "node:path";
 import { E2E_DIR, PKG_JS, REPO_ROOT, launchBrowser, sleep, startProcess } from "./harness.mjs";
 import { startFaultServer } from "./fixtures/fault-server.mjs";
+import { startFakeChatCompletions } from "./fixtures/fake-chat-completions.mjs";
 
 const SERVE = path.join(REPO_ROOT, "www", "serve.mjs");
 const ARTIFACTS = path.join(E2E_DIR, "artifacts");
@@ -132,12 +138,65 @@ async function runTool(name, fields = {}) {
   return i;
 }
 
+// ---- the chat ---------------------------------------------------------------------------------------
+
+/** The chat's entries from index `from` on, as plain data. */
+const chatEntries = (from = 0) =>
+  run((from) => [...document.querySelectorAll("#chat-log > li")].slice(from).map((li) => ({
+    kind: li.dataset.kind,
+    assistant: li.dataset.assistant ?? null,
+    tool: li.dataset.tool ?? null,
+    state: li.dataset.state ?? null,
+    text: li.textContent,
+  })), from);
+
+/** Types `text` into the message box and clicks Send; returns the index of the turn's first entry. */
+async function say(text) {
+  await page.fill("#chat-input", text);
+  const from = await run(() => document.querySelectorAll("#chat-log > li").length);
+  await page.click("#chat-send");
+  return from;
+}
+
+/** Waits until the turn started at entry `from` is over; returns its entries. */
+async function turnOver(from, what = "the turn") {
+  await waitFor(() => document.getElementById("chat-form").dataset.busy === "false", undefined, { timeoutMs: 20000, what: `${what} to end` });
+  return chatEntries(from);
+}
+
+/** Waits for the inline consent button of a URL elicitation in a chat call from entry `from`. */
+const inlineConsent = (from) =>
+  waitFor((from) => {
+    const li = [...document.querySelectorAll("#chat-log > li")].slice(from).find((x) => x.querySelector(".card.elicitation button.consent-open:not([disabled])"));
+    return li && { text: li.querySelector(".card.elicitation").textContent, id: li.querySelector(".card.elicitation").dataset.elicitationId };
+  }, from, { what: "the inline consent card in the chat" });
+
+/** Clicks the inline Open button, authorizes in the popup on the completion site; returns the popup's URL. */
+async function consentAndAuthorize() {
+  const popupPromise = page.waitForEvent("popup", { timeout: 10000 });
+  await page.click("#chat-log .card.elicitation button.consent-open:not([disabled])");
+  const popup = await popupPromise;
+  const url = popup.url();
+  await popup.waitForSelector("#authorize", { timeout: 10000 });
+  await popup.click("#authorize");
+  await popup.waitForEvent("close", { timeout: 10000 });
+  return url;
+}
+
+/** Clicks the tab of view "chat" or "console" and waits until it shows. */
+async function showView(name) {
+  await page.click(`#tab-${name}`);
+  await waitFor((name) => !document.getElementById(`view-${name}`).hidden, name, { what: `the ${name} view` });
+}
+
 // ---- tests ---------------------------------------------------------------------------------------
 
 test("the page loads, the popup blocker is on, Connect shows the server", T, async () => {
   await page.goto(urls.demo, { timeout: 20000 });
   await waitFor(() => document.documentElement.dataset.ready === "true", undefined, { what: "the page to load the package" });
   assert.equal(await run(() => document.getElementById("server-url").value), urls.mcp, "the server field is pre-filled with the local server");
+  assert.deepEqual(await run(() => ({ chat: document.getElementById("view-chat").hidden, console: document.getElementById("view-console").hidden })),
+    { chat: false, console: true }, "the chat is not the view the page opens with");
 
   const noGesture = await run(() => {
     const w = window.open("about:blank", "_blank", "popup");
@@ -145,6 +204,7 @@ test("the page loads, the popup blocker is on, Connect shows the server", T, asy
     return { active: navigator.userActivation.isActive, opened: !!w };
   });
   assert.deepEqual(noGesture, { active: false, opened: false }, "window.open without a click was not blocked: the popup test would prove nothing");
+  await showView("console"); // a click: only after the check above, which needs a page without user activation
 
   // An unreachable server first: the error is shown with its code.
   const closedPort = await new Promise((resolve) => {
@@ -366,11 +426,174 @@ test("URL elicitation, error path (-32042): the prerequisite, \"I've completed i
   }
 });
 
+test("chat, scripted assistant (no endpoint): a newcomer's first click runs a URL elicitation that completes after one click in the conversation; help, echo, tools", T, async () => {
+  // Disconnected first, as a fresh page: sending a message connects to the server in the field.
+  await page.click("#disconnect");
+  await waitFor(() => document.getElementById("server-info").hidden, undefined, { what: "the disconnect" });
+  await showView("chat");
+  assert.equal(await run(() => document.getElementById("assistant-status").textContent), "Scripted assistant (not an LLM)");
+
+  // What a newcomer does: the suggestion, then one click on the consent button in the conversation.
+  let from = await run(() => document.querySelectorAll("#chat-log > li").length);
+  const popupsBefore = popups.length;
+  await page.click('#suggestions button[data-say="trigger-url-elicitation"]');
+  const card = await inlineConsent(from);
+  let turn = await chatEntries(from);
+  assert.ok(turn.some((e) => /Connected to mcp-servers\/everything/.test(e.text)), `the first message did not connect: ${JSON.stringify(turn)}`);
+  assert.match(card.text, /asks you to open 127\.0\.0\.1/);
+  assert.ok(card.text.includes(`${urls.completion}/authorize?`), card.text);
+  assert.equal(await run(() => !!document.querySelector("dialog.mcp-dialog")), false, "the chat used the dialog, not the inline card");
+  await sleep(300);
+  assert.equal(popups.length, popupsBefore, "a window opened before the user consented");
+  assert.equal(turn.find((e) => e.kind === "call")?.state, "running");
+
+  const opened = new URL(await consentAndAuthorize());
+  assert.equal(opened.origin, urls.completion);
+  assert.equal(opened.searchParams.get("id"), card.id, "the popup is not the card's elicitation");
+  turn = await turnOver(from, "trigger-url-elicitation");
+  let call = turn.find((e) => e.kind === "call");
+  assert.equal(call?.state, "done", JSON.stringify(turn));
+  assert.ok(call.text.includes("User completed the URL elicitation flow") && call.text.includes(card.id), call.text);
+  assert.match(call.text, /completed via message/);
+  let answer = turn.filter((e) => e.kind === "assistant");
+  assert.equal(answer.length, 1, JSON.stringify(turn));
+  assert.equal(answer[0].assistant, "scripted");
+  assert.match(answer[0].text, /Scripted assistant \(not an LLM\)/, "the turn is not labelled as scripted");
+  assert.ok(answer[0].text.includes("trigger-url-elicitation answered:") && answer[0].text.includes(`Elicitation ID: ${card.id}`), answer[0].text);
+  assert.deepEqual(await run(() => [...document.querySelectorAll("#chat-log .card.elicitation button")].map((b) => [b.disabled, b.closest(".card-actions").hidden])),
+    [[true, true], [true, true], [true, true], [true, true]], "the consent buttons still show or act after the elicitation settled");
+  await page.screenshot({ path: path.join(ARTIFACTS, "chat-scripted.png") });
+
+  from = await say("help");
+  answer = (await turnOver(from, "help")).filter((e) => e.kind === "assistant");
+  assert.equal(answer.length, 1);
+  assert.match(answer[0].text, /I am a scripted assistant, not an LLM/);
+  assert.match(answer[0].text, /call <tool> \{"key": "value"\}/);
+
+  from = await say("echo hello from the chat <b>not bold</b>");
+  turn = await turnOver(from, "echo");
+  call = turn.find((e) => e.kind === "call");
+  assert.equal(call?.tool, "echo", JSON.stringify(turn));
+  assert.equal(call.state, "done", call.text);
+  assert.match(call.text, /The assistant called/);
+  answer = turn.filter((e) => e.kind === "assistant");
+  assert.equal(answer.length, 1, JSON.stringify(turn));
+  assert.ok(answer[0].text.includes("echo answered:\nEcho: hello from the chat <b>not bold</b>"), answer[0].text);
+  assert.equal(await run(() => document.querySelector("#chat-log b")), null, "a tool result became markup");
+
+  from = await say('call get-sum {"a": 2, "b": 40}');
+  turn = await turnOver(from, "get-sum");
+  assert.equal(turn.find((e) => e.kind === "call")?.tool, "get-sum", JSON.stringify(turn));
+  assert.match(turn.find((e) => e.kind === "assistant")?.text ?? "", /get-sum answered:\n.*\b42\b/);
+
+  from = await say("tools");
+  answer = (await turnOver(from, "tools")).filter((e) => e.kind === "assistant");
+  assert.match(answer[0]?.text ?? "", /The server has \d+ tools:[\s\S]*trigger-url-elicitation/);
+  assert.deepEqual(page.pageErrors, [], "page errors");
+});
+
+test("chat with an LLM endpoint (a fake of ours): tools sent, the tool call's URL elicitation consented inline, the result goes round to the final answer", T, async (t) => {
+  const llm = await startFakeChatCompletions();
+  t.after(() => llm.stop());
+  const KEY = "sk-demo-test-not-a-real-key";
+  await showView("chat");
+  await page.click("#assistant-settings summary");
+  await page.fill("#llm-url", llm.baseUrl);
+  await page.fill("#llm-model", "fake-model");
+  await page.fill("#llm-key", KEY);
+  await page.click("#llm-use");
+  assert.equal(await run(() => document.getElementById("assistant-status").textContent), `LLM: fake-model at ${new URL(llm.baseUrl).host}`);
+  assert.equal(await run(() => document.getElementById("llm-key").value), "", "the key stays in the field");
+  await page.click("#assistant-settings summary"); // folds the settings away again
+
+  const from = await say("Please get me authorized for the demo service.");
+  const card = await inlineConsent(from);
+  assert.equal(llm.requests.length, 1);
+  const [first] = llm.requests;
+  assert.equal(first.headers.authorization, `Bearer ${KEY}`);
+  assert.equal(first.body.model, "fake-model");
+  assert.equal(first.body.messages[0].role, "system");
+  assert.deepEqual(first.body.messages.at(-1), { role: "user", content: "Please get me authorized for the demo service." });
+  // The tools: every tool of the server (the console lists the same ones), as functions whose
+  // parameters are the MCP inputSchema.
+  const consoleTools = await run(() => [...document.querySelectorAll("#tools button.tool")].map((b) => b.dataset.tool).sort());
+  assert.deepEqual(first.body.tools.map((x) => x.function.name).sort(), consoleTools);
+  assert.ok(first.body.tools.every((x) => x.type === "function" && x.function.parameters?.type === "object"), JSON.stringify(first.body.tools[0]));
+  const urlTool = first.body.tools.find((x) => x.function.name === "trigger-url-elicitation").function;
+  assert.match(urlTool.description, /URL elicitation/);
+  assert.deepEqual(Object.keys(urlTool.parameters.properties).sort(), ["elicitationId", "errorPath", "message", "url"]);
+  assert.ok(urlTool.parameters.required.includes("url"));
+
+  await page.screenshot({ path: path.join(ARTIFACTS, "chat-consent.png") }); // (playwright makes the folder)
+  await consentAndAuthorize();
+  const turn = await turnOver(from, "the LLM turn");
+  const call = turn.find((e) => e.kind === "call");
+  assert.equal(call?.tool, "trigger-url-elicitation", JSON.stringify(turn));
+  assert.equal(call.state, "done", call.text);
+  // What the fake sent back the second time, after the tool message.
+  assert.equal(llm.requests.length, 2, "the page did not ask again after the tool result");
+  const messages = llm.requests[1].body.messages;
+  const asked = messages.findLast((m) => m.role === "assistant");
+  const toolMsg = messages.at(-1);
+  assert.equal(asked.tool_calls?.[0]?.function?.name, "trigger-url-elicitation");
+  assert.equal(toolMsg.role, "tool");
+  assert.equal(toolMsg.tool_call_id, asked.tool_calls[0].id);
+  assert.ok(toolMsg.content.includes("User completed the URL elicitation flow") && toolMsg.content.includes(`Elicitation ID: ${card.id}`), toolMsg.content);
+  const answer = turn.filter((e) => e.kind === "assistant");
+  assert.equal(answer.length, 1, JSON.stringify(turn));
+  assert.equal(answer[0].assistant, "llm");
+  assert.match(answer[0].text, /fake-model/);
+  assert.ok(answer[0].text.includes(`Done. The tool told me:\n«${toolMsg.content}»`), answer[0].text);
+
+  const leaked = await run((key) => [JSON.stringify({ ...sessionStorage }), JSON.stringify({ ...localStorage }), location.href, document.documentElement.outerHTML].some((s) => s.includes(key)), KEY);
+  assert.equal(leaked, false, "the API key is in storage, the URL or the DOM");
+  assert.deepEqual(page.pageErrors, [], "page errors");
+  await run(() => [...document.querySelectorAll("#chat-log > li")].at(-1).scrollIntoView({ block: "end" }));
+  await sleep(100);
+  await page.screenshot({ path: path.join(ARTIFACTS, "chat.png") });
+
+  // Errors are turns of their own, and the chat goes on: an HTTP error, a body that is not JSON,
+  // a declined elicitation (its result goes round too), the round limit.
+  let from2 = await say("fail, please");
+  let errors = (await turnOver(from2, "the failing turn")).filter((e) => e.kind === "system error");
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].text, /endpoint failed[\s\S]*HTTP 500: the fake endpoint was told to fail/);
+  from2 = await say("garbage, please");
+  errors = (await turnOver(from2, "the garbage turn")).filter((e) => e.kind === "system error");
+  assert.match(errors[0]?.text ?? "", /HTTP 200 with something that is not JSON/);
+
+  from2 = await say("Authorize again, please.");
+  await inlineConsent(from2);
+  const before = popups.length;
+  await page.click("#chat-log .card.elicitation button.consent-decline:not([disabled])");
+  let turn2 = await turnOver(from2, "the declined turn");
+  assert.equal(popups.length, before, "Decline opened a window");
+  assert.match(turn2.find((e) => e.kind === "call")?.text ?? "", /User declined to open the URL/);
+  assert.match(turn2.find((e) => e.kind === "assistant")?.text ?? "", /The tool told me:\n«.*User declined to open the URL/s);
+
+  const n = llm.requests.length;
+  from2 = await say("loop, please");
+  turn2 = await turnOver(from2, "the looping turn");
+  assert.equal(llm.requests.length - n, 8, "not exactly 8 rounds");
+  assert.equal(turn2.filter((e) => e.kind === "call" && e.state === "done").length, 8);
+  assert.match(turn2.at(-1).text, /Stopped: the assistant was still calling tools after 8 rounds/);
+
+  await page.click("#assistant-settings summary");
+  await page.click("#llm-clear");
+  assert.equal(await run(() => document.getElementById("assistant-status").textContent), "Scripted assistant (not an LLM)");
+  from2 = await say("echo back to the script");
+  turn2 = await turnOver(from2, "the scripted turn after the LLM");
+  assert.equal(llm.requests.length - n, 8, "the scripted assistant called the endpoint");
+  assert.match(turn2.find((e) => e.kind === "assistant")?.text ?? "", /Echo: back to the script/);
+  assert.deepEqual(page.pageErrors, [], "page errors");
+});
+
 test("a server whose every string is markup: the demo shows it as text and creates no elements", T, async (t) => {
   const evil = `<img src=x onerror="window.__xss=1"><b class="injected">b</b><script>window.__xss=2</script>`;
   const hostile = await startFaultServer({ markup: evil });
   t.after(() => hostile.stop());
   // Elements the markup would create, counted before and after (the page has none of its own).
+  await showView("console");
   const injected = () => run(() => ({ n: document.querySelectorAll("img, script:not([src]):not([type]), b.injected").length, xss: window.__xss ?? null }));
   const before = await injected();
   await page.fill("#server-url", hostile.url);
@@ -407,6 +630,7 @@ test("a server whose every string is markup: the demo shows it as text and creat
 
 test("the protected server: Connect asks to sign in, one click, the popup closes, the tools show", T, async () => {
   const popupsBefore = popups.length; // earlier tests' popups
+  await showView("console");
   await page.click("#pick-protected");
   assert.equal(await run(() => document.getElementById("server-url").value), urls.protected);
   await page.click("#connect");
