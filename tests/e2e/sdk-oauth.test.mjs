@@ -25,13 +25,15 @@ let browser;
 /**
  * Starts `connect()` with `auth`; each authorization request becomes a button #authorize-N.
  * `storage`: the option as is, "custom" for a store in the page that logs its calls
- * (window.store: { data: Map, calls: [[method, key]] }), or "local": one on localStorage, which
- * every tab of the origin shares.
+ * (window.store: { data: Map, calls: [[method, key]] }), "encrypted" for the package's
+ * encryptedStore() (window.store, made once per page load), or "local": one on localStorage,
+ * which every tab of the origin shares.
  */
 function startConnect(s, { openAtOnce = false, url = s.target.url, storage } = {}) {
   return s.run(
-    ({ url, redirectUri, openAtOnce, storage }) => {
+    async ({ url, redirectUri, openAtOnce, storage }) => {
       document.querySelectorAll("button[id^=authorize-]").forEach((b) => b.remove()); // an earlier connect's
+      if (storage === "encrypted") window.store ??= (await import("/pkg/encrypted-store.js")).encryptedStore();
       window.auth = { asked: [], opens: [] };
       window.auth.client = e2e.settle(
         McpClient.connect(url, {
@@ -39,7 +41,9 @@ function startConnect(s, { openAtOnce = false, url = s.target.url, storage } = {
           auth: {
             redirectUri,
             clientName: "mcp-web-client e2e",
-            ...(storage === "custom"
+            ...(storage === "encrypted"
+              ? { storage: window.store }
+              : storage === "custom"
               ? {
                 storage: (window.store ??= {
                   data: new Map(),
@@ -119,6 +123,76 @@ async function openApp(t, target = server, context = undefined) {
 }
 
 const bearerOf = (r) => /^Bearer (.+)$/.exec(r.headers.authorization ?? "")?.[1];
+
+/**
+ * In the page, the raw IndexedDB under encryptedStore(), read and written with indexedDB itself:
+ * `idb(s, "dump", database)` is every record of every object store as plain data (bytes as
+ * { bytes: [..] }, a CryptoKey as { cryptoKey: its properties }, null when there is no such
+ * database); `idb(s, "put", { database, store, key, value })` writes a dumped value back
+ * (bytes as Uint8Array); `idb(s, "exportKey", database)` tries crypto.subtle.exportKey on the
+ * stored key in "raw" and "jwk".
+ */
+async function idb(s, method, arg) {
+  await s.run(() => {
+    const request = (r) => new Promise((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+    const open = async (name) => (await indexedDB.databases()).some((d) => d.name === name) ? request(indexedDB.open(name)) : null;
+    const plain = (v) =>
+      v instanceof CryptoKey ? { cryptoKey: { type: v.type, extractable: v.extractable, algorithm: { ...v.algorithm }, usages: v.usages } }
+      : v instanceof ArrayBuffer ? { bytes: [...new Uint8Array(v)] }
+      : ArrayBuffer.isView(v) ? { bytes: [...new Uint8Array(v.buffer, v.byteOffset, v.byteLength)] }
+      : Array.isArray(v) ? v.map(plain)
+      : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+      : v;
+    const unplain = (v) =>
+      Array.isArray(v?.bytes) ? new Uint8Array(v.bytes)
+      : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unplain(x)]))
+      : v;
+    window.idb ??= {
+      async dump(name) {
+        const db = await open(name);
+        if (!db) return null;
+        const out = {};
+        for (const store of db.objectStoreNames) {
+          const os = db.transaction(store).objectStore(store);
+          const [keys, values] = await Promise.all([request(os.getAllKeys()), request(os.getAll())]);
+          out[store] = keys.map((key, i) => ({ key, value: plain(values[i]) }));
+        }
+        db.close();
+        return out;
+      },
+      async put({ database, store, key, value }) {
+        const db = await open(database);
+        const tx = db.transaction(store, "readwrite");
+        tx.objectStore(store).put(unplain(value), key);
+        await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onabort = () => reject(tx.error))));
+        db.close();
+        return true;
+      },
+      async exportKey(name) {
+        const db = await open(name);
+        const key = await request(db.transaction("keys").objectStore("keys").get("aes-gcm"));
+        db.close();
+        return Promise.all(["raw", "jwk"].map((format) => e2e.settle(crypto.subtle.exportKey(format, key))));
+      },
+    };
+    return true;
+  });
+  return s.run(({ method, arg }) => idb[method](arg), { method, arg });
+}
+
+/** Whether `token` is in `found` (plain data from the page) as text, base64, base64url or hex,
+ *  in any string of it or in any of its byte arrays read as Latin-1 or UTF-16. */
+function readable(found, token) {
+  const raw = Buffer.from(token);
+  const forms = [token, raw.toString("base64"), raw.toString("base64url"), raw.toString("hex"), raw.toString("hex").toUpperCase()];
+  const texts = [];
+  (function walk(v) {
+    if (typeof v === "string") texts.push(v);
+    else if (Array.isArray(v?.bytes)) texts.push(Buffer.from(v.bytes).toString("latin1"), Buffer.from(v.bytes).toString("utf16le"), Buffer.from(v.bytes.slice(1)).toString("utf16le"));
+    else if (v && typeof v === "object") Object.entries(v).forEach(([k, x]) => (walk(k), walk(x)));
+  })(found);
+  return texts.some((text) => forms.some((form) => text.includes(form)));
+}
 
 before(async () => {
   web = await startStatic();
@@ -269,6 +343,34 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
     await s.run(() => client.close());
   }
 
+  /** A fresh page of the app signed in once to the working server with `storage`; `key` is
+   *  where the library keeps the grant. */
+  async function signedIn(t, storage) {
+    const f = faults.none;
+    const s = await openApp(t, f);
+    await startConnect(s, { storage });
+    await s.signIn(1);
+    assert.ok((await s.run(() => auth.client)).ok, s.diag());
+    return { f, s, key: `mcp-web-client:oauth:${f.url}` };
+  }
+
+  /** Reloads the page and connects again with `storage`: the user is not asked, no token is
+   *  requested, and a call goes out with the kept `accessToken`. */
+  async function reconnectAfterReload(s, storage, accessToken) {
+    const f = s.target;
+    const exchanges = tokenRequests(f).length;
+    await s.page.reload();
+    await s.ready();
+    await startConnect(s, { storage });
+    const again = await s.run(() => auth.client);
+    assert.ok(again.ok, `${JSON.stringify(again.error)}\n${s.diag()}`);
+    assert.equal(await s.run(() => auth.asked.length), 0, "the user was asked again");
+    assert.equal(tokenRequests(f).length, exchanges, "a new token was asked for");
+    const echoed = await s.run(() => e2e.settle(client.callTool("echo", { text: "kept" })));
+    assert.equal(echoed.value?.content?.[0]?.text, "echo: kept", JSON.stringify(echoed));
+    assert.equal(bearerOf(f.requests.filter((r) => r.method === "POST").at(-1)), accessToken);
+  }
+
   for (const [fault, why] of [["token-garbage", /not a JSON object/], ["token-unusable", /unusable token/]]) {
     test(`${fault}: connect() rejects with -33025 naming the problem; nothing is retried`, T, async (t) => {
       const f = faults[fault];
@@ -414,28 +516,12 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
   });
 
   test("storage \"session\": after a reload connect() signs in without asking; signOut() deletes the grant; a grant for another server is ignored", T, async (t) => {
-    const f = faults.none;
-    const key = `mcp-web-client:oauth:${f.url}`;
-    const s = await openApp(t, f);
-    await startConnect(s, { storage: "session" });
-    await s.signIn(1);
-    assert.ok((await s.run(() => auth.client)).ok, s.diag());
+    const { f, s, key } = await signedIn(t, "session");
     const kept = JSON.parse(await s.run((k) => sessionStorage.getItem(k), key));
     assert.equal(kept.resource, f.url);
     assert.ok(kept.access_token && kept.client_id, JSON.stringify(kept));
     await s.run(() => client.close());
-    const exchanges = tokenRequests(f).length;
-
-    await s.page.reload();
-    await s.ready();
-    await startConnect(s, { storage: "session" });
-    const again = await s.run(() => auth.client);
-    assert.ok(again.ok, `${JSON.stringify(again.error)}\n${s.diag()}`);
-    assert.equal(await s.run(() => auth.asked.length), 0, "the user was asked again");
-    assert.equal(tokenRequests(f).length, exchanges, "no new token");
-    const echoed = await s.run(() => e2e.settle(client.callTool("echo", { text: "kept" })));
-    assert.equal(echoed.value?.content?.[0]?.text, "echo: kept", JSON.stringify(echoed));
-    assert.equal(bearerOf(f.requests.filter((r) => r.method === "POST").at(-1)), kept.access_token);
+    await reconnectAfterReload(s, "session", kept.access_token);
 
     await s.run(() => client.signOut());
     await waitFor(() => s.run((k) => sessionStorage.getItem(k) === null, key), { timeoutMs: 5000, what: "signOut to delete the grant" });
@@ -453,12 +539,7 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
   });
 
   test("storage: the app's own { get, set, delete } keeps the grant for the next connect(), and signOut() deletes it", T, async (t) => {
-    const f = faults.none;
-    const key = `mcp-web-client:oauth:${f.url}`;
-    const s = await openApp(t, f);
-    await startConnect(s, { storage: "custom" });
-    await s.signIn(1);
-    assert.ok((await s.run(() => auth.client)).ok, s.diag());
+    const { f, s, key } = await signedIn(t, "custom");
     assert.deepEqual(await s.run(() => store.calls), [["get", key], ["set", key]]);
     assert.equal(JSON.parse(await s.run((k) => store.data.get(k), key)).resource, f.url);
     await s.run(() => client.close());
@@ -479,6 +560,130 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
       assert.match(bad.error.message, /auth\.storage must be "memory", "session" or an object with get, set and delete/);
     }
     assert.equal(f.requests.length, before);
+  });
+
+  test("storage encryptedStore(): the grant survives a reload AES-GCM-encrypted in IndexedDB under a key the page cannot export; another tab reads it; signOut() deletes it", T, async (t) => {
+    const { f, s, key } = await signedIn(t, "encrypted");
+    await s.run(() => client.close());
+    const issued = f.issued.at(-1);
+    assert.ok(issued.access_token && issued.refresh_token, JSON.stringify(issued));
+
+    // The store gives back the library's grant (which the search below would find)...
+    const kept = await s.run((k) => store.get(k), key);
+    assert.equal(JSON.parse(kept).access_token, issued.access_token);
+    assert.equal(JSON.parse(kept).refresh_token, issued.refresh_token);
+    assert.ok(readable(kept, issued.access_token) && readable(kept, issued.refresh_token));
+    // ...while IndexedDB holds a ciphertext (the text plus GCM's 16-byte tag, a 96-bit IV) and
+    // a key, and neither token in any form.
+    const raw = await idb(s, "dump", "mcp-web-client");
+    assert.deepEqual(raw.values.map((r) => r.key), [key]);
+    const { iv, ciphertext } = raw.values[0].value;
+    assert.equal(iv.bytes.length, 12);
+    assert.equal(ciphertext.bytes.length, Buffer.byteLength(kept) + 16);
+    assert.equal(readable(raw, issued.access_token), false, "the access token is readable in IndexedDB");
+    assert.equal(readable(raw, issued.refresh_token), false, "the refresh token is readable in IndexedDB");
+    assert.deepEqual(raw.keys, [{ key: "aes-gcm", value: { cryptoKey: { type: "secret", extractable: false, algorithm: { name: "AES-GCM", length: 256 }, usages: ["encrypt", "decrypt"] } } }]);
+    const exported = await idb(s, "exportKey", "mcp-web-client");
+    assert.deepEqual(exported.map((e) => [e.ok, e.error?.name]), [[false, "InvalidAccessError"], [false, "InvalidAccessError"]], JSON.stringify(exported));
+
+    await reconnectAfterReload(s, "encrypted", issued.access_token);
+
+    // Another tab of the origin: the same database, the same key.
+    const other = await s.page.context().newPage();
+    t.after(() => other.close().catch(() => {}));
+    await other.goto(web.origin + CLIENT_PAGE);
+    assert.equal(await other.evaluate(async (k) => (await import("/pkg/encrypted-store.js")).encryptedStore().get(k), key), kept);
+
+    await s.run(() => client.signOut());
+    await waitFor(async () => (await idb(s, "dump", "mcp-web-client")).values.length === 0, { timeoutMs: 5000, what: "signOut to delete the record" });
+    assert.equal(await s.run((k) => store.get(k).then((v) => v === undefined), key), true);
+    await s.run(() => client.close());
+  });
+
+  test("storage encryptedStore(): a tampered ciphertext, or one copied under another key name, does not decrypt; the user signs in again", T, async (t) => {
+    const { f, s, key } = await signedIn(t, "encrypted");
+    const elsewhere = `mcp-web-client:oauth:${faults["always-401"].url}`;
+    await s.run(() => client.close());
+    const get = (k) => s.run((k) => store.get(k).then((v) => v ?? "(undefined)"), k);
+    const put = (k, value) => idb(s, "put", { database: "mcp-web-client", store: "values", key: k, value });
+    const record = async (k) => (await idb(s, "dump", "mcp-web-client")).values.find((r) => r.key === k)?.value;
+    const stored = await record(key);
+    assert.equal(JSON.parse(await get(key)).access_token, f.issued.at(-1).access_token);
+
+    // The same bytes under another server's key name: the additional data differs.
+    await put(elsewhere, stored);
+    assert.deepEqual(await record(elsewhere), stored);
+    assert.equal(await get(elsewhere), "(undefined)");
+    // Missing, not a record, another database (another key): nothing.
+    assert.equal(await get("mcp-web-client:oauth:http://127.0.0.1:1/mcp"), "(undefined)");
+    await put(elsewhere, "not a record");
+    assert.equal(await get(elsewhere), "(undefined)");
+    assert.equal(await s.run((k) => import("/pkg/encrypted-store.js").then((m) => m.encryptedStore({ database: "elsewhere" }).get(k)).then((v) => v ?? "(undefined)"), key), "(undefined)");
+    // Every write has its own IV, even for the same text.
+    await s.run(async () => (await store.set("probe", "same"), await store.set("probe2", "same"), true));
+    const probes = (await idb(s, "dump", "mcp-web-client")).values.filter((r) => r.key.startsWith("probe")).map((r) => r.value);
+    assert.equal(probes.length, 2);
+    assert.notDeepEqual(probes[0].iv, probes[1].iv);
+    assert.notDeepEqual(probes[0].ciphertext, probes[1].ciphertext);
+
+    // One bit flipped in the ciphertext: the library is told there is nothing and asks the user.
+    const bytes = [...stored.ciphertext.bytes];
+    bytes[Math.floor(bytes.length / 2)] ^= 1;
+    await put(key, { ...stored, ciphertext: { bytes } });
+    assert.equal(await get(key), "(undefined)");
+    const before = f.requests.length;
+    const exchanges = tokenRequests(f).length;
+    await startConnect(s, { storage: "encrypted" });
+    await s.signIn(1);
+    const connected = await s.run(() => auth.client);
+    assert.ok(connected.ok, `${JSON.stringify(connected.error)}\n${s.diag()}`);
+    assert.equal(await s.run(() => auth.asked.length), 1);
+    const sent = f.requests.slice(before).filter((r) => r.method === "POST" && r.url === "/mcp");
+    assert.equal(sent[0].status, 401, s.diag());
+    assert.equal(bearerOf(sent[0]), undefined, "a token was sent before the new sign-in");
+    assert.deepEqual(tokenRequests(f).slice(exchanges), ["authorization_code"]);
+    // The new grant replaced the tampered record.
+    assert.equal(JSON.parse(await get(key)).access_token, f.issued.at(-1).access_token);
+    const echoed = await s.run(() => e2e.settle(client.callTool("echo", { text: "signed in again" })));
+    assert.equal(echoed.value?.content?.[0]?.text, "echo: signed in again", JSON.stringify(echoed));
+    await s.run(() => client.close());
+  });
+
+  test("storage encryptedStore(): in an app's database of the same name it adds its stores; an upgrade blocked by the app's open connection rejects, so the user signs in, and it works once that closes", T, async (t) => {
+    const f = faults.none;
+    const key = `mcp-web-client:oauth:${f.url}`;
+    const s = await openApp(t, f);
+    // The app's own "app-db" (version 1, one store), held open without a versionchange handler.
+    await s.run(async () => {
+      window.held = await new Promise((resolve, reject) => {
+        const r = indexedDB.open("app-db", 1);
+        r.onupgradeneeded = () => r.result.createObjectStore("app");
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      window.store = (await import("/pkg/encrypted-store.js")).encryptedStore({ database: "app-db" });
+      return true;
+    });
+    const blocked = await s.run(() => e2e.settle(store.get("k")));
+    assert.equal(blocked.ok, false, JSON.stringify(blocked));
+    assert.match(blocked.error.message, /blocked/);
+
+    // A store that rejects counts as empty: the user signs in, and the connection works.
+    await startConnect(s, { storage: "encrypted" });
+    await s.signIn(1);
+    assert.ok((await s.run(() => auth.client)).ok, s.diag());
+    const echoed = await s.run(() => e2e.settle(client.callTool("echo", { text: "unstored" })));
+    assert.equal(echoed.value?.content?.[0]?.text, "echo: unstored", JSON.stringify(echoed));
+    await s.run(() => client.close());
+
+    // Once the app closes its connection the upgrade goes through, beside the app's store.
+    await s.run(() => (held.close(), true));
+    await waitFor(() => s.run(() => store.get("k").then(() => true, () => false)), { timeoutMs: 5000, what: "the upgrade to complete" });
+    assert.equal(await s.run((k) => store.get(k).then((v) => v ?? "(undefined)"), key), "(undefined)", "the grant was written while blocked");
+    assert.equal(await s.run(async () => (await store.set("k", "v"), store.get("k"))), "v");
+    const raw = await idb(s, "dump", "app-db");
+    assert.deepEqual(Object.keys(raw).sort(), ["app", "keys", "values"]);
+    assert.deepEqual(raw.values.map((r) => r.key), ["k"]);
   });
 
   test("refresh-fails: a failed refresh is tried once before expiry, once at the 401, then the user is asked; the call goes through", T, async (t) => {

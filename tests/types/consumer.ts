@@ -40,6 +40,7 @@ import init, {
   type ServerCapabilities,
   type Tool,
 } from "../../pkg/mcp_web_client.js";
+import { encryptedStore, type EncryptedStore } from "../../pkg/encrypted-store.js";
 
 // ---- type-level assertions ---------------------------------------------------------------
 
@@ -80,7 +81,12 @@ const auth: AuthOptions = { redirectUri: "https://app.example/cb.html", onAuthor
 void auth;
 const kept = new Map<string, string>();
 const store: TokenStore = { get: async (k) => kept.get(k), set: (k, v) => void kept.set(k, v), delete: (k) => void kept.delete(k) };
-const stored: AuthOptions[] = [{ ...auth, storage: "session" }, { ...auth, storage: "memory" }, { ...auth, storage: store }];
+const encrypted: EncryptedStore = encryptedStore({ database: "my-app" });
+const stored: AuthOptions[] = [{ ...auth, storage: "session" }, { ...auth, storage: "memory" }, { ...auth, storage: store }, { ...auth, storage: encryptedStore() }, { ...auth, storage: encrypted }];
+assertType<Equals<ReturnType<EncryptedStore["get"]>, Promise<string | undefined>>>();
+assertType<Equals<ReturnType<EncryptedStore["set"]>, Promise<void>>>();
+// @ts-expect-error the database is named by a string
+encryptedStore({ database: 1 });
 void stored;
 // @ts-expect-error: "local" is not a storage choice (refresh tokens never go to localStorage by default)
 const local: AuthOptions = { ...auth, storage: "local" };
