@@ -2,6 +2,7 @@
 // driving Debian's /usr/bin/chromium), real MCP servers started on 127.0.0.1 with free ports, and a
 // CORS-adding reverse proxy for the SDK's example servers. Every process started here is stopped
 // by its process-group id, never by name.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -606,4 +607,129 @@ export function pageHelpers(getPage, getOutput = () => "") {
     );
   };
   return { inPage, expectOk, waitForEvent };
+}
+
+// ---------------------------------------------------------------------------------------------
+// An app page that signs in with OAuth (the popup blocker on, real clicks)
+
+export const OAUTH_CALLBACK_PAGE = "/tests/e2e/pages/oauth-callback.html";
+
+/** The token of a recorded request's `Authorization: Bearer` header, if any. */
+export const bearerOf = (r) => /^Bearer (.+)$/.exec(r.headers.authorization ?? "")?.[1];
+
+/**
+ * A fresh page (own context, closed after `t`) of the client page at `origin`, for connections
+ * to `target` (a server with a `requests` log and maybe `output()`). Not openClientPage:
+ * Playwright's waitForFunction and waitForSelector give the page user activation, which would
+ * let an open() outside a click through the popup blocker; so the page runs code through CDP
+ * without a user gesture (`s.run(fn, arg)`) and only page.click (trusted input) is a gesture.
+ * `s.button(n)` waits for sign-in button n, `s.signIn(n)` clicks it and returns the popup,
+ * `s.ready()` waits for the package after a reload, `s.diag()` is text for assertion messages.
+ * `context`: open the page as another tab of that browser context instead.
+ */
+export async function openOAuthApp(t, browser, origin, target, context = undefined) {
+  if (!context) {
+    context = await browser.newContext();
+    t.after(() => context.close().catch(() => {}));
+  }
+  const page = await context.newPage();
+  page.pageErrors = [];
+  page.consoleErrors = [];
+  page.on("pageerror", (e) => page.pageErrors.push(String(e?.stack ?? e)));
+  page.on("console", (m) => m.type() === "error" && page.consoleErrors.push(m.text()));
+  const cdp = await context.newCDPSession(page);
+  const s = { page, target, origin };
+  s.run = async (fn, arg) => {
+    const expression = `(${fn})(${arg === undefined ? "" : JSON.stringify(arg)})`;
+    const r = await cdp.send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true, userGesture: false });
+    if (r.exceptionDetails) throw new Error(`in page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    return r.result.value;
+  };
+  s.diag = () => `${pageDiagnostics(page)}\nrequests:\n${target.requests.map((r) => `${r.method} ${r.url} auth=${r.headers.authorization ? r.headers.authorization.slice(0, 15) : "no"} -> ${r.status}`).join("\n")}${target.output ? `\nserver output (tail):\n${target.output().slice(-2000)}` : ""}`;
+  s.button = (n) => waitFor(() => s.run((id) => document.getElementById(id) !== null, `authorize-${n}`), { timeoutMs: 15000, what: `sign-in button ${n}` })
+    .catch((e) => Promise.reject(new Error(`${e.message}\n${s.diag()}`)));
+  s.signIn = async (n) => {
+    await s.button(n);
+    const popup = page.waitForEvent("popup", { timeout: 10000 });
+    await page.click(`#authorize-${n}`);
+    return popup;
+  };
+  s.ready = async () => {
+    let loaded;
+    await waitFor(async () => (loaded = await s.run(() => window.ready === true || window.loadError || false)), { timeoutMs: 20000, what: "the package to load" });
+    if (loaded !== true) throw new Error(`the client page failed to load the package: ${loaded}`);
+  };
+  await page.goto(origin + CLIENT_PAGE, { timeout: 20000 });
+  await s.ready();
+  if (await s.run(() => navigator.userActivation.hasBeenActive)) throw new Error("the page has user activation before any click");
+  return s;
+}
+
+/**
+ * Starts `connect()` with `auth` in an openOAuthApp page; each authorization request becomes a
+ * button #authorize-N (`window.auth`: asked, opens, client). `openAtOnce` also calls req.open()
+ * from the callback, without a gesture (`auth.immediate`). `storage`: the option as is,
+ * "custom" for a store in the page that logs its calls (window.store: { data: Map, calls }),
+ * "encrypted" for the package's encryptedStore() (window.store, made once per page load), or
+ * "local": one on localStorage, which every tab of the origin shares.
+ * `authOptions`: more `auth` options (plain data), e.g. `{ clientId }`.
+ */
+export function startOAuthConnect(s, { url = s.target.url, openAtOnce = false, storage, authOptions = { clientName: "mcp-web-client e2e" } } = {}) {
+  return s.run(
+    async ({ url, redirectUri, openAtOnce, storage, authOptions }) => {
+      document.querySelectorAll("button[id^=authorize-]").forEach((b) => b.remove()); // an earlier connect's
+      if (storage === "encrypted") window.store ??= (await import("/pkg/encrypted-store.js")).encryptedStore();
+      window.auth = { asked: [], opens: [] };
+      window.auth.client = e2e.settle(
+        McpClient.connect(url, {
+          clientInfo: { name: "mcp-web-client-e2e", version: "0.0.0" },
+          auth: {
+            redirectUri,
+            ...authOptions,
+            ...(storage === "encrypted"
+              ? { storage: window.store }
+              : storage === "custom"
+              ? {
+                storage: (window.store ??= {
+                  data: new Map(),
+                  calls: [],
+                  async get(k) { this.calls.push(["get", k]); return this.data.get(k); },
+                  set(k, v) { this.calls.push(["set", k]); this.data.set(k, v); },
+                  delete(k) { this.calls.push(["delete", k]); this.data.delete(k); },
+                }),
+              }
+              : storage === "local"
+                ? { storage: { get: (k) => localStorage.getItem(k), set: (k, v) => localStorage.setItem(k, v), delete: (k) => localStorage.removeItem(k) } }
+                : storage ? { storage } : {}),
+            onAuthorization(req) {
+              const n = auth.asked.push({ issuer: req.issuer, scopes: req.scopes, server: req.server });
+              // From the network callback: no user activation, so the popup blocker refuses.
+              if (openAtOnce) auth.immediate = e2e.settle(req.open());
+              const b = document.createElement("button");
+              b.id = `authorize-${n}`;
+              b.textContent = `Sign in at ${new URL(req.issuer).host}`;
+              b.onclick = () => auth.opens.push(e2e.settle(req.open()));
+              document.body.append(b);
+            },
+          },
+        }).then((c) => ((window.client = c), { protocolVersion: c.protocolVersion, serverInfo: c.serverInfo })),
+      );
+      return true;
+    },
+    { url, redirectUri: s.origin + OAUTH_CALLBACK_PAGE, openAtOnce, storage, authOptions },
+  );
+}
+
+/**
+ * After `client.signOut()` and one request: the POSTs to `s.target` since `before` went first
+ * without a token (and met the 401), last with a new token (answered 200). Returns that token.
+ */
+export function assertSignedInAgain(s, before, oldToken) {
+  const posts = s.target.requests.slice(before).filter((r) => r.method === "POST");
+  assert.equal(posts[0].status, 401, "signed out, the request went without a token");
+  assert.equal(bearerOf(posts[0]), undefined);
+  const newToken = bearerOf(posts.at(-1));
+  assert.ok(newToken && newToken !== oldToken, s.diag());
+  assert.equal(posts.at(-1).status, 200);
+  return newToken;
 }

@@ -12,117 +12,18 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { EXPIRING_S, NONCE_EVERY, OAUTH_FAULTS, startOAuthFaultServer } from "./fixtures/oauth-fault-server.mjs";
-import { CLIENT_PAGE, launchBrowser, pageDiagnostics, sleep, startSdkExample, startStatic, waitFor } from "./harness.mjs";
+import { CLIENT_PAGE, OAUTH_CALLBACK_PAGE, assertSignedInAgain, bearerOf, launchBrowser, openOAuthApp, sleep, startOAuthConnect, startSdkExample, startStatic, waitFor } from "./harness.mjs";
 
 const T = { timeout: 60_000 };
-const CALLBACK_PAGE = "/tests/e2e/pages/oauth-callback.html";
 const CODE = { popupBlocked: -33011, authorizationRequired: -33020, callback: -33024, token: -33025 };
 
 let server; // proxied, and told the proxy's port: the resource it names is the URL we connect to
 let web;
 let browser;
 
-/**
- * Starts `connect()` with `auth`; each authorization request becomes a button #authorize-N.
- * `storage`: the option as is, "custom" for a store in the page that logs its calls
- * (window.store: { data: Map, calls: [[method, key]] }), "encrypted" for the package's
- * encryptedStore() (window.store, made once per page load), or "local": one on localStorage,
- * which every tab of the origin shares.
- */
-function startConnect(s, { openAtOnce = false, url = s.target.url, storage } = {}) {
-  return s.run(
-    async ({ url, redirectUri, openAtOnce, storage }) => {
-      document.querySelectorAll("button[id^=authorize-]").forEach((b) => b.remove()); // an earlier connect's
-      if (storage === "encrypted") window.store ??= (await import("/pkg/encrypted-store.js")).encryptedStore();
-      window.auth = { asked: [], opens: [] };
-      window.auth.client = e2e.settle(
-        McpClient.connect(url, {
-          clientInfo: { name: "mcp-web-client-e2e", version: "0.0.0" },
-          auth: {
-            redirectUri,
-            clientName: "mcp-web-client e2e",
-            ...(storage === "encrypted"
-              ? { storage: window.store }
-              : storage === "custom"
-              ? {
-                storage: (window.store ??= {
-                  data: new Map(),
-                  calls: [],
-                  async get(k) { this.calls.push(["get", k]); return this.data.get(k); },
-                  set(k, v) { this.calls.push(["set", k]); this.data.set(k, v); },
-                  delete(k) { this.calls.push(["delete", k]); this.data.delete(k); },
-                }),
-              }
-              : storage === "local"
-                ? { storage: { get: (k) => localStorage.getItem(k), set: (k, v) => localStorage.setItem(k, v), delete: (k) => localStorage.removeItem(k) } }
-                : storage ? { storage } : {}),
-            onAuthorization(req) {
-              const n = auth.asked.push({ issuer: req.issuer, scopes: req.scopes, server: req.server });
-              // From the network callback: no user activation, so the popup blocker refuses.
-              if (openAtOnce) auth.immediate = e2e.settle(req.open());
-              const b = document.createElement("button");
-              b.id = `authorize-${n}`;
-              b.textContent = `Sign in at ${new URL(req.issuer).host}`;
-              b.onclick = () => auth.opens.push(e2e.settle(req.open()));
-              document.body.append(b);
-            },
-          },
-        }).then((c) => ((window.client = c), { protocolVersion: c.protocolVersion, serverInfo: c.serverInfo })),
-      );
-      return true;
-    },
-    { url, redirectUri: web.origin + CALLBACK_PAGE, openAtOnce, storage },
-  );
-}
-
-/**
- * A fresh page of the app, for connections to `target` (a server with a `requests` log); in a
- * new browser context, or as another tab of `context`.
- */
-async function openApp(t, target = server, context = undefined) {
-  // Not openClientPage: Playwright's waitForFunction gives the page user activation, which
-  // would let an open() outside a click through the popup blocker.
-  if (!context) {
-    context = await browser.newContext();
-    t.after(() => context.close().catch(() => {}));
-  }
-  const page = await context.newPage();
-  page.pageErrors = [];
-  page.consoleErrors = [];
-  page.on("pageerror", (e) => page.pageErrors.push(String(e?.stack ?? e)));
-  page.on("console", (m) => m.type() === "error" && page.consoleErrors.push(m.text()));
-  const cdp = await context.newCDPSession(page);
-  const s = { page, target };
-  s.run = async (fn, arg) => {
-    const expression = `(${fn})(${arg === undefined ? "" : JSON.stringify(arg)})`;
-    const r = await cdp.send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true, userGesture: false });
-    if (r.exceptionDetails) throw new Error(`in page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
-    return r.result.value;
-  };
-  s.diag = () => `${pageDiagnostics(page)}\nrequests:\n${target.requests.map((r) => `${r.method} ${r.url} auth=${r.headers.authorization ? r.headers.authorization.slice(0, 15) : "no"} -> ${r.status}`).join("\n")}${target.output ? `\nserver output (tail):\n${target.output().slice(-2000)}` : ""}`;
-  // Polled through CDP: Playwright's waitForSelector, like waitForFunction, activates the page.
-  s.button = (n) => waitFor(() => s.run((id) => document.getElementById(id) !== null, `authorize-${n}`), { timeoutMs: 15000, what: `sign-in button ${n}` })
-    .catch((e) => Promise.reject(new Error(`${e.message}\n${s.diag()}`)));
-  /** The user's click on sign-in button n; the popup it opens (the AS redirects it back at once). */
-  s.signIn = async (n) => {
-    await s.button(n);
-    const popup = page.waitForEvent("popup", { timeout: 10000 });
-    await page.click(`#authorize-${n}`);
-    return popup;
-  };
-  /** Waits for the page (after a goto or a reload) to load the package. */
-  s.ready = async () => {
-    let loaded;
-    await waitFor(async () => (loaded = await s.run(() => window.ready === true || window.loadError || false)), { timeoutMs: 20000, what: "the package to load" });
-    if (loaded !== true) throw new Error(`the client page failed to load the package: ${loaded}`);
-  };
-  await page.goto(web.origin + CLIENT_PAGE, { timeout: 20000 });
-  await s.ready();
-  assert.equal(await s.run(() => navigator.userActivation.hasBeenActive), false, "no user activation before the click");
-  return s;
-}
-
-const bearerOf = (r) => /^Bearer (.+)$/.exec(r.headers.authorization ?? "")?.[1];
+// The app's page and its connect() with auth: harness.mjs (openOAuthApp, startOAuthConnect).
+const openApp = (t, target = server, context = undefined) => openOAuthApp(t, browser, web.origin, target, context);
+const startConnect = startOAuthConnect;
 
 /**
  * In the page, the raw IndexedDB under encryptedStore(), read and written with indexedDB itself:
@@ -273,11 +174,7 @@ describe("SDK example: simpleStreamableHttp --oauth --oauth-strict (the library'
     assert.ok(listed.value.tools.some((tool) => tool.name === "greet"));
     assert.equal(await s.run(() => auth.asked.length), 2);
 
-    const after = server.requests.slice(before).filter((r) => r.method === "POST");
-    assert.equal(after[0].status, 401, "signed out, the request went without a token");
-    const newToken = bearerOf(after.at(-1));
-    assert.ok(newToken && newToken !== oldToken, s.diag());
-    assert.equal(after.at(-1).status, 200);
+    assertSignedInAgain(s, before, oldToken);
     await s.run(() => client.close());
   });
 
@@ -293,7 +190,7 @@ describe("SDK example: simpleStreamableHttp --oauth --oauth-strict (the library'
 
     // Forgeries: the page itself (not the popup) posts a callback URL, and another tab of the
     // same origin sends one on the channel, with a made-up code and state.
-    const forged = `${web.origin}${CALLBACK_PAGE}?code=forged&state=forged`;
+    const forged = `${web.origin}${OAUTH_CALLBACK_PAGE}?code=forged&state=forged`;
     await s.run((url) => {
       window.postMessage({ type: "mcp:oauth-callback", url }, location.origin);
       return true;
@@ -468,7 +365,7 @@ describe("OAuth faults (fixture): typed errors, bounded retries, the page stays 
     const connect = () => s.run(({ url, redirectUri }) => {
       window.connected = e2e.settle(McpClient.connect(url, { elicitationUi: "dialog", auth: { redirectUri } }).then((c) => ((window.client = c), true)));
       return true;
-    }, { url: f.url, redirectUri: web.origin + CALLBACK_PAGE });
+    }, { url: f.url, redirectUri: web.origin + OAUTH_CALLBACK_PAGE });
     const dialogText = () => waitFor(() => s.run(() => document.querySelector("dialog.mcp-dialog[open]")?.textContent ?? null), { timeoutMs: 15000, what: "the authorization dialog" });
 
     await connect();
