@@ -31,6 +31,8 @@ pub struct BearerHint {
     /// `invalid_token`, `insufficient_scope`, …
     pub error: Option<String>,
     pub error_description: Option<String>,
+    /// The server sent a DPoP challenge (RFC 9449 §7.1): it takes DPoP-bound tokens.
+    pub dpop: bool,
 }
 
 /// The Bearer challenge among a header's challenges, else the DPoP one (RFC 9449 §7.1: same
@@ -48,6 +50,7 @@ pub fn bearer_hint(header: &str) -> Option<BearerHint> {
         scope: get("scope"),
         error: get("error"),
         error_description: get("error_description"),
+        dpop: dpop().next().is_some(),
     })
 }
 
@@ -209,6 +212,7 @@ mod tests {
                 scope: Some("files:read files:write".into()),
                 error: None,
                 error_description: None,
+                dpop: false,
             }
         );
     }
@@ -217,10 +221,10 @@ mod tests {
     fn dpop_challenges() {
         let meta = "https://mcp.example/.well-known/oauth-protected-resource/mcp";
         let only_dpop = bearer_hint(&format!(r#"DPoP resource_metadata="{meta}", algs="ES256""#)).unwrap();
-        assert_eq!(only_dpop.resource_metadata.as_deref(), Some(meta));
+        assert_eq!((only_dpop.resource_metadata.as_deref(), only_dpop.dpop), (Some(meta), true));
         // Both schemes: the Bearer parameters, unless the DPoP one asks for a nonce.
         let both = format!(r#"Bearer resource_metadata="{meta}", DPoP algs="ES256""#);
-        assert_eq!(bearer_hint(&both).unwrap().resource_metadata.as_deref(), Some(meta));
+        assert_eq!(bearer_hint(&both).map(|h| (h.resource_metadata, h.dpop)), Some((Some(meta.to_owned()), true)));
         let nonce = format!(r#"Bearer resource_metadata="{meta}", DPoP error="use_dpop_nonce", error_description="fresh""#);
         let hint = bearer_hint(&nonce).unwrap();
         assert_eq!((hint.error.as_deref(), hint.resource_metadata), (Some(USE_DPOP_NONCE), None));

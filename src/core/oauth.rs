@@ -61,6 +61,8 @@ pub struct ProtectedResource {
     pub resource: String,
     pub authorization_servers: Vec<String>,
     pub scopes_supported: Vec<String>,
+    /// The proof algorithms the resource server checks (RFC 9728 §2): it takes DPoP tokens.
+    pub dpop_signing_alg_values_supported: Vec<String>,
 }
 
 /// Reads a Protected Resource Metadata document for `server_url` (the MCP endpoint's href). Its
@@ -73,13 +75,14 @@ pub fn parse_protected_resource<O: JsonObject>(doc: Option<&O>, server_url: &str
     let resource = string(doc, "resource").ok_or_else(|| invalid("has no \"resource\""))?;
     let authorization_servers = doc.strings("authorization_servers").ok_or_else(|| invalid("has an invalid \"authorization_servers\""))?;
     let scopes_supported = doc.strings("scopes_supported").ok_or_else(|| invalid("has an invalid \"scopes_supported\""))?;
+    let dpop_signing_alg_values_supported = doc.strings("dpop_signing_alg_values_supported").ok_or_else(|| invalid("has an invalid \"dpop_signing_alg_values_supported\""))?;
     if !resource_covers(&resource, server_url) {
         return Err(discovery(format!("the protected resource metadata is for \"{resource}\", not for this server ({server_url})")));
     }
     if authorization_servers.is_empty() {
         return Err(invalid("names no authorization server"));
     }
-    Ok(ProtectedResource { resource, authorization_servers, scopes_supported })
+    Ok(ProtectedResource { resource, authorization_servers, scopes_supported, dpop_signing_alg_values_supported })
 }
 
 /// Whether a token for `resource` may be used at `server_url`: the same URL, or `resource` is a

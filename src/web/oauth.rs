@@ -413,6 +413,11 @@ impl Authorizer {
             scope: scope.as_deref(),
             resource: &resource,
         });
+        // DPoP only when both ends take it: the AS offers ES256, and the resource server sent a
+        // DPoP challenge or lists ES256 in its metadata (an AS's DPoP says nothing of the
+        // servers its tokens go to). In redirect mode the key would not outlive the page.
+        let rs_dpop = hint.is_some_and(|h| h.dpop) || prm.as_ref().is_some_and(|p| dpop::offered(&p.dpop_signing_alg_values_supported));
+        let use_dpop = !settings.redirect && rs_dpop && dpop::offered(&meta.dpop_signing_alg_values_supported);
         let grant = Grant {
             access_token: String::new(),
             refresh_token: None,
@@ -423,8 +428,7 @@ impl Authorizer {
             client_id,
             secret,
             resource,
-            // In redirect mode the key would not outlive the page: Bearer tokens then.
-            dpop_proofs: !settings.redirect && dpop::offered(&meta.dpop_signing_alg_values_supported),
+            dpop_proofs: use_dpop,
             dpop_bound: false,
         };
         let flow = PendingFlow {
