@@ -293,6 +293,11 @@ pub fn authorize_url(r: &AuthorizeRequest<'_>) -> String {
     if let Some(scope) = r.scope {
         params.push(("scope", scope));
     }
+    // An OpenID provider grants `offline_access` (a refresh token) only with `prompt=consent`
+    // (OIDC Core §11); a plain OAuth server ignores a parameter it does not know (RFC 6749 §3.1).
+    if r.scope.is_some_and(|s| s.split(' ').any(|s| s == "offline_access")) {
+        params.push(("prompt", "consent"));
+    }
     // An endpoint may carry a query (kept) but no fragment (RFC 6749 §3.1: dropped).
     let base = r.authorization_endpoint.split('#').next().unwrap_or_default();
     let sep = match base.find('?') {
@@ -866,7 +871,9 @@ mod tests {
         );
         let with_query = authorize_url(&request("https://as.example/authorize?tenant=x#frag", None));
         assert!(with_query.starts_with("https://as.example/authorize?tenant=x&response_type=code&"), "{with_query}");
-        assert!(!with_query.contains("frag") && !with_query.contains("scope="), "{with_query}");
+        assert!(!with_query.contains("frag") && !with_query.contains("scope=") && !with_query.contains("prompt"), "{with_query}");
+        let offline = authorize_url(&request("https://as.example/authorize", Some("mcp offline_access")));
+        assert!(offline.ends_with("&scope=mcp+offline_access&prompt=consent"), "{offline}");
     }
 
     #[test]

@@ -239,18 +239,15 @@ describe("oidc-provider (npm) as the authorization server of an SDK MCP server",
 
   // The provider's defaults follow OpenID Connect Core 11: offline_access is ignored unless the
   // authorization request has prompt=consent, and without it no refresh token is issued. The
-  // library adds offline_access (the provider lists it) but never prompt=consent, so against
-  // such a provider it gets no refresh token and the user signs in again when the token expires.
-  test("refresh with the provider's default policy: the offline_access the library asks for yields a refresh token", {
-    ...T,
-    todo: "the library sends offline_access without prompt=consent; an OpenID provider then ignores it (OIDC Core 11) and issues no refresh token",
-  }, async (t) => {
+  // library sends prompt=consent whenever it asks for offline_access.
+  test("refresh with the provider's default policy: offline_access with prompt=consent yields a refresh token", T, async (t) => {
     const s = await openApp(t);
     const firstAs = as.requests.length;
     await connectAndSignIn(s, `user-${randomUUID().slice(0, 8)}`);
     const mineAs = as.requests.slice(firstAs);
     const authorize = mineAs.find((r) => r.path === "/auth");
     assert.ok(authorize.query.scope.split(" ").includes("offline_access"), `the library asked for offline_access: ${authorize.query.scope}`);
+    assert.equal(authorize.query.prompt, "consent", "offline_access goes with prompt=consent");
     const exchange = tokenRequests(as, "authorization_code").find((r) => mineAs.includes(r));
     assert.equal(exchange.status, 200);
     await s.run(() => client.close());
