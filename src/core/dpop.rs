@@ -18,11 +18,7 @@ pub fn offered(algs: &[String]) -> bool {
 /// The protected header, base64url-encoded: the proof carries its public key (`x`, `y` are
 /// the base64url coordinates WebCrypto exports), never the private part.
 pub fn header(x: &str, y: &str) -> String {
-    let json = format!(
-        r#"{{"typ":"dpop+jwt","alg":"{ALG}","jwk":{{"kty":"EC","crv":"P-256","x":{},"y":{}}}}}"#,
-        quote(x),
-        quote(y)
-    );
+    let json = format!(r#"{{"typ":"dpop+jwt","alg":"{ALG}","jwk":{{"kty":"EC","crv":"P-256","x":{},"y":{}}}}}"#, quote(x), quote(y));
     base64url(json.as_bytes())
 }
 
@@ -36,9 +32,7 @@ pub fn origin(url: &str) -> &str {
     let Some(start) = url.find("://").map(|i| i + 3) else {
         return url;
     };
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
+    let end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
     &url[..end]
 }
 
@@ -55,13 +49,7 @@ pub struct Claims<'a> {
 
 /// `header.payload`, the bytes the key signs.
 pub fn signing_input(header: &str, c: &Claims<'_>) -> String {
-    let mut payload = format!(
-        r#"{{"jti":{},"htm":{},"htu":{},"iat":{}"#,
-        quote(c.jti),
-        quote(c.method),
-        quote(htu(c.url)),
-        c.iat
-    );
+    let mut payload = format!(r#"{{"jti":{},"htm":{},"htu":{},"iat":{}"#, quote(c.jti), quote(c.method), quote(htu(c.url)), c.iat);
     for (key, value) in [("ath", c.ath), ("nonce", c.nonce)] {
         if let Some(v) = value {
             payload.push_str(&format!(",\"{key}\":{}", quote(v)));
@@ -85,12 +73,7 @@ pub fn ath(sha256_of_token: &[u8; 32]) -> String {
 /// The value for the `DPoP-Nonce` a server sent, if it is one a proof can carry: printable ASCII
 /// without quotes or backslashes (RFC 9449 §8.1), and of reasonable length.
 pub fn nonce(header: Option<String>) -> Option<String> {
-    header.map(|h| h.trim().to_owned()).filter(|n| {
-        !n.is_empty()
-            && n.len() <= 1024
-            && n.bytes()
-                .all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\')
-    })
+    header.map(|h| h.trim().to_owned()).filter(|n| !n.is_empty() && n.len() <= 1024 && n.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\'))
 }
 
 #[cfg(test)]
@@ -121,49 +104,20 @@ mod tests {
     #[test]
     fn header_carries_the_public_key_only() {
         let h = decode(&header("x-coord", "y\"coord"));
-        assert_eq!(
-            h,
-            serde_json::json!({"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC","crv":"P-256","x":"x-coord","y":"y\"coord"}})
-        );
+        assert_eq!(h, serde_json::json!({"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC","crv":"P-256","x":"x-coord","y":"y\"coord"}}));
     }
 
     #[test]
     fn claims_of_a_token_request_and_of_a_resource_request() {
         let h = header("x", "y");
-        let token = signing_input(
-            &h,
-            &Claims {
-                jti: "j1",
-                method: "POST",
-                url: "https://as.example/token?a=1#f",
-                iat: 1_700_000_000,
-                ath: None,
-                nonce: None,
-            },
-        );
+        let token = signing_input(&h, &Claims { jti: "j1", method: "POST", url: "https://as.example/token?a=1#f", iat: 1_700_000_000, ath: None, nonce: None });
         let (head, payload) = token.split_once('.').unwrap();
         assert_eq!(head, h);
-        assert_eq!(
-            decode(payload),
-            serde_json::json!({"jti":"j1","htm":"POST","htu":"https://as.example/token","iat":1_700_000_000u64})
-        );
+        assert_eq!(decode(payload), serde_json::json!({"jti":"j1","htm":"POST","htu":"https://as.example/token","iat":1_700_000_000u64}));
 
-        let mcp = signing_input(
-            &h,
-            &Claims {
-                jti: "j2",
-                method: "GET",
-                url: "https://mcp.example/mcp",
-                iat: 5,
-                ath: Some("hash"),
-                nonce: Some("n-1"),
-            },
-        );
+        let mcp = signing_input(&h, &Claims { jti: "j2", method: "GET", url: "https://mcp.example/mcp", iat: 5, ath: Some("hash"), nonce: Some("n-1") });
         let payload = decode(mcp.split_once('.').unwrap().1);
-        assert_eq!(
-            payload,
-            serde_json::json!({"jti":"j2","htm":"GET","htu":"https://mcp.example/mcp","iat":5,"ath":"hash","nonce":"n-1"})
-        );
+        assert_eq!(payload, serde_json::json!({"jti":"j2","htm":"GET","htu":"https://mcp.example/mcp","iat":5,"ath":"hash","nonce":"n-1"}));
 
         let jws = proof(&mcp, &[0xfb, 0xff]);
         assert_eq!(jws.matches('.').count(), 2);
@@ -172,10 +126,7 @@ mod tests {
 
     #[test]
     fn origins_key_the_nonces() {
-        assert_eq!(
-            origin("https://as.example:8443/token?x#y"),
-            "https://as.example:8443"
-        );
+        assert_eq!(origin("https://as.example:8443/token?x#y"), "https://as.example:8443");
         assert_eq!(origin("http://127.0.0.1:9/"), "http://127.0.0.1:9");
         assert_eq!(origin("https://mcp.example"), "https://mcp.example");
         assert_eq!(origin("https://mcp.example?q"), "https://mcp.example");

@@ -14,7 +14,7 @@ use crate::core::dpop::{self as core, Claims};
 use crate::core::error::Error;
 use crate::core::oauth::base64url;
 
-#[wasm_bindgen(module = "/src/web/dpop.js")]
+#[wasm_bindgen(module = "/src/web/oauth.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = dpopKey)]
     async fn dpop_key() -> Result<JsValue, JsValue>;
@@ -31,52 +31,25 @@ pub struct Dpop {
 
 impl Dpop {
     pub async fn new() -> Result<Dpop, Error> {
-        let made: Array = dpop_key()
-            .await
-            .map_err(|_| unavailable())?
-            .unchecked_into();
+        let made: Array = dpop_key().await.map_err(|_| unavailable())?.unchecked_into();
         let coordinate = |i| made.get(i).as_string().unwrap_or_default();
-        Ok(Dpop {
-            key: made.get(0),
-            header: core::header(&coordinate(1), &coordinate(2)),
-            nonces: RefCell::default(),
-        })
+        Ok(Dpop { key: made.get(0), header: core::header(&coordinate(1), &coordinate(2)), nonces: RefCell::default() })
     }
 
     /// A fresh proof for one request; `access_token` for a request to the resource server.
-    pub async fn proof(
-        &self,
-        method: &str,
-        url: &str,
-        access_token: Option<&str>,
-    ) -> Result<String, Error> {
+    pub async fn proof(&self, method: &str, url: &str, access_token: Option<&str>) -> Result<String, Error> {
         let ath = match access_token {
             Some(t) => Some(core::ath(&sha256(t.as_bytes()).await?)),
             None => None,
         };
         let nonce = {
             let nonces = self.nonces.borrow();
-            nonces
-                .iter()
-                .find(|(o, _)| o == core::origin(url))
-                .map(|(_, n)| n.clone())
+            nonces.iter().find(|(o, _)| o == core::origin(url)).map(|(_, n)| n.clone())
         };
         let jti = base64url(&random::<16>());
         let iat = (super::timer::now_ms() / 1000.0) as u64;
-        let input = core::signing_input(
-            &self.header,
-            &Claims {
-                jti: &jti,
-                method,
-                url,
-                iat,
-                ath: ath.as_deref(),
-                nonce: nonce.as_deref(),
-            },
-        );
-        let signature = dpop_sign(&self.key, &input)
-            .await
-            .map_err(|_| unavailable())?;
+        let input = core::signing_input(&self.header, &Claims { jti: &jti, method, url, iat, ath: ath.as_deref(), nonce: nonce.as_deref() });
+        let signature = dpop_sign(&self.key, &input).await.map_err(|_| unavailable())?;
         Ok(core::proof(&input, &Uint8Array::new(&signature).to_vec()))
     }
 

@@ -2,10 +2,8 @@
 //! WebCrypto for PKCE, and the popup that carries the authorization request to the user. What
 //! each answer means is decided by [`crate::core::oauth`].
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-
-use std::cell::Cell;
 
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -83,7 +81,7 @@ impl Store {
     }
 }
 
-#[wasm_bindgen(module = "/src/web/lock.js")]
+#[wasm_bindgen(module = "/src/web/oauth.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn acquire(name: &str) -> Result<JsValue, JsValue>;
@@ -470,7 +468,7 @@ impl Authorizer {
         store.call(DELETE, &[&key]).await;
         let mut flow = text.and_then(|t| core::decode_pending(parse_object(&t).as_ref())).ok_or_else(|| refused("no authorization of this client is waiting for this state"))?;
         flow.grant.secret = settings.client_secret.clone();
-        let this = Authorizer::new(settings, fetcher, &flow.server_url.clone());
+        let this = Authorizer::new(settings, fetcher, &flow.server_url);
         let grant = this.finish(flow, callback, &state).await?;
         this.save(&grant).await;
         Ok(this.server_url.clone())

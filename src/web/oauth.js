@@ -1,3 +1,6 @@
+// The browser APIs the OAuth code calls that are shorter in JS than through web-sys, in one
+// snippet (one module the glue imports, not one per API).
+//
 // WebCrypto for DPoP (RFC 9449): an ECDSA P-256 key pair whose private key is not extractable,
 // so a token bound to it is useless to whoever copies it out of the page.
 export async function dpopKey() {
@@ -10,4 +13,12 @@ export async function dpopKey() {
 export async function dpopSign(key, input) {
   const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, new TextEncoder().encode(input));
   return new Uint8Array(signature);
+}
+
+// Web Locks: resolves, once this tab holds the lock `name`, with the function that releases it.
+// Where the API is missing (an old browser, an insecure context) it resolves at once: no lock.
+export function acquire(name) {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return Promise.resolve(() => {});
+  return new Promise((held) => locks.request(name, () => new Promise((release) => held(release))));
 }
