@@ -15,10 +15,16 @@ export async function dpopSign(key, input) {
   return new Uint8Array(signature);
 }
 
-// Web Locks: resolves, once this tab holds the lock `name`, with the function that releases it.
-// Where the API is missing (an old browser, an insecure context) it resolves at once: no lock.
-export function acquire(name) {
+// Web Locks: resolves, once this tab holds the lock `name`, with the function that releases it;
+// its `waited` says whether another tab held the lock first. Where the API is missing (an old
+// browser, an insecure context) it resolves at once: no lock.
+export async function acquire(name) {
   const locks = globalThis.navigator?.locks;
-  if (!locks) return Promise.resolve(() => {});
-  return new Promise((held) => locks.request(name, () => new Promise((release) => held(release))));
+  if (!locks) return () => {};
+  const take = (options) => new Promise((held) => locks.request(name, options, (lock) => lock && new Promise((release) => held(release))).then(() => held(null)));
+  const release = await take({ ifAvailable: true });
+  if (release) return release;
+  const waited = await take({});
+  waited.waited = true;
+  return waited;
 }

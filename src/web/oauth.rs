@@ -16,7 +16,7 @@ use super::json::parse_object;
 use super::listener::EventListener;
 use super::popup::{self, Sight};
 use super::slot::Slot;
-use super::timer::{Interval, Timeout};
+use super::timer::{self, Interval, Timeout};
 use crate::core::auth::{BearerHint, USE_DPOP_NONCE};
 use crate::core::dpop;
 use crate::core::error::{AuthFailure, Error};
@@ -94,6 +94,11 @@ impl Held {
     async fn acquire(name: &str) -> Held {
         Held(acquire(name).await.ok().and_then(|f| f.dyn_into().ok()))
     }
+
+    /// Whether another tab held the lock before this one.
+    fn waited(&self) -> bool {
+        self.0.as_ref().is_some_and(|f| Reflect::get(f, &"waited".into()).is_ok_and(|w| w.is_truthy()))
+    }
 }
 
 impl Drop for Held {
@@ -144,6 +149,10 @@ const MAX_NONCE_RETRIES: u32 = 2;
 const MAX_STEP_UPS: u32 = 2;
 /// A token this close to its expiry is refreshed before it is sent.
 const EXPIRY_MARGIN_MS: f64 = 30_000.0;
+
+/// How long a tab that waited for the refresh lock watches the store for the other tab's grant.
+const STALE_READ_TRIES: u32 = 20;
+const STALE_READ_WAIT_MS: u32 = 25;
 
 /// One server's credentials, shared by every request of its connection. Tokens live in memory
 /// (and in the app's store, if it gave one), for this server (its URL is covered by the
@@ -273,7 +282,7 @@ impl Authorizer {
         self.load().await;
         let (generation, expiring) = {
             let st = self.state.borrow();
-            let expiring = st.grant.as_ref().is_some_and(|g| g.refresh_token.is_some() && g.expires_at.is_some_and(|t| t - super::timer::now_ms() < EXPIRY_MARGIN_MS));
+            let expiring = st.grant.as_ref().is_some_and(|g| g.refresh_token.is_some() && g.expires_at.is_some_and(|t| t - timer::now_ms() < EXPIRY_MARGIN_MS));
             (st.generation, expiring)
         };
         if expiring && self.renew(generation, 401, None, false).await.is_err() {
@@ -374,9 +383,18 @@ impl Authorizer {
     /// own (another tab refreshed meanwhile) takes that one instead of refreshing again.
     async fn refresh_shared(&self, old: &Grant) -> Result<Grant, Error> {
         let Some(store) = &self.settings.store else { return self.refresh(old).await };
-        let _held = Held::acquire(&core::store_key(&self.server_url)).await;
-        if let Some(newer) = self.stored(store).await.filter(|g| g.access_token != old.access_token) {
-            return Ok(newer);
+        let held = Held::acquire(&core::store_key(&self.server_url)).await;
+        // The tab that held the lock may have just saved a new grant, and a localStorage write
+        // reaches other tabs a moment later (Chromium keeps a copy per process): wait for it
+        // a little before spending the refresh token a second time.
+        let tries = if held.waited() { STALE_READ_TRIES } else { 1 };
+        for i in 0..tries {
+            if let Some(newer) = self.stored(store).await.filter(|g| g.access_token != old.access_token) {
+                return Ok(newer);
+            }
+            if i + 1 < tries {
+                timer::sleep(STALE_READ_WAIT_MS).await;
+            }
         }
         let grant = self.refresh(old).await?;
         self.save(&grant).await;
@@ -516,7 +534,7 @@ impl Authorizer {
         let tokens = core::parse_token_response(status, doc.as_ref(), key.is_some())?;
         grant.access_token = tokens.access_token;
         grant.refresh_token = tokens.refresh_token.or(grant.refresh_token);
-        grant.expires_at = tokens.expires_in.map(|s| super::timer::now_ms() + s * 1000.0);
+        grant.expires_at = tokens.expires_in.map(|s| timer::now_ms() + s * 1000.0);
         grant.scope = tokens.scope.or(grant.scope);
         // The AS may answer a proof with a Bearer token (RFC 9449 §5): then it is used as one.
         grant.dpop_bound = tokens.token_type.eq_ignore_ascii_case("dpop");
