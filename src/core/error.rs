@@ -36,6 +36,7 @@ pub mod codes {
     pub const ELICITATION_LOOP: i64 = -33014;
     pub const ELICITATION_RATE_LIMITED: i64 = -33015;
     pub const ELICITATION_DECLINED: i64 = -33016;
+    pub const NO_WINDOW: i64 = -33017;
 }
 
 /// One way a form answer breaks the requested schema.
@@ -116,6 +117,8 @@ pub enum Error {
     /// `window.open` returned nothing: the browser blocked the popup. Call `open()` again from
     /// a click handler, or show the link.
     PopupBlocked,
+    /// No `window` to open one in (a Worker, Node): the app shows the URL to the user itself.
+    NoWindow,
     ElicitationTimeout { ms: u32 },
     /// The app's answer to a form elicitation does not satisfy the requested schema.
     InvalidElicitationContent(Vec<Violation>),
@@ -149,6 +152,7 @@ impl Error {
             Error::PaginationLimit { .. } => PAGINATION_LIMIT,
             Error::InvalidElicitationUrl(_) => INVALID_ELICITATION_URL,
             Error::PopupBlocked => POPUP_BLOCKED,
+            Error::NoWindow => NO_WINDOW,
             Error::ElicitationTimeout { .. } => ELICITATION_TIMEOUT,
             Error::InvalidElicitationContent(_) => INVALID_ELICITATION_CONTENT,
             Error::ElicitationLoop { .. } => ELICITATION_LOOP,
@@ -213,6 +217,7 @@ impl fmt::Display for Error {
             Error::InvalidArgument(s) => write!(f, "invalid argument: {s}"),
             Error::PaginationLimit { pages } => write!(f, "the server kept returning cursors after {pages} pages; stopped"),
             Error::InvalidElicitationUrl(why) => write!(f, "refused to open the elicitation URL: {why}"),
+            Error::NoWindow => f.write_str("this runtime has no window to open the URL in: show req.url to the user"),
             Error::PopupBlocked => f.write_str(
                 "the browser blocked the popup: call open() from a click handler, or let the user click a link that calls it",
             ),

@@ -346,8 +346,9 @@ impl UrlElicitation {
                 let _ = w.focus();
             }
             None => {
-                let Some(w) = popup::open(&self.url) else {
-                    return Promise::reject(&to_js(&Error::PopupBlocked));
+                let w = match popup::open(&self.url) {
+                    Ok(w) => w,
+                    Err(e) => return Promise::reject(&to_js(&e)),
                 };
                 self.consent.complete(Consent::Accepted);
                 let config = self.watch_config.borrow_mut().take();

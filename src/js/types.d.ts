@@ -173,7 +173,8 @@ export interface UrlElicitationRequest {
   /**
    * Opens the URL in a popup. Call it synchronously inside a click handler. Resolves when
    * completion is detected; rejects with code -33011 if the browser blocked the popup (call
-   * it again from another click) and -33012 on timeout.
+   * it again from another click), -33017 where there is no window (a Worker, Node: show `url`
+   * to the user yourself and call `done()` when they say they finished), and -33012 on timeout.
    */
   open(): Promise<UrlElicitationOutcome>;
   /** The user refuses to open the URL. */
@@ -237,7 +238,7 @@ export interface McpClientOptions {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Default per-request timeout in ms (60000); 0 disables it. */
   requestTimeoutMs?: number;
-  /** Honour server/discover's ttlMs and cacheScope (modern era; default true). */
+  /** Honour server/discover's ttlMs and cacheScope, and remember each server's era in sessionStorage across reloads (default true). */
   cache?: boolean;
   /** Largest message accepted from the server, in bytes (16 MiB). */
   maxMessageBytes?: number;
@@ -355,7 +356,7 @@ export interface AuthorizationRequest {
   scopes: string[];
   /** The authorization URL (PKCE, state and resource included). */
   authorizationUrl: string;
-  /** Opens the popup: call it inside a click. Rejects with -33011 when blocked (call again). */
+  /** Opens the popup: call it inside a click. Rejects with -33011 when blocked (call again), -33017 where there is no window (a Worker, Node). */
   open(): Promise<void>;
   cancel(): void;
 }

@@ -133,40 +133,52 @@ impl Connection {
             }),
             host,
         });
-        let era = match &conn.config.requested {
-            Requested::Pinned(v) if v == modern::VERSION => Era::Modern,
-            Requested::Pinned(_) => Era::Legacy,
-            Requested::Auto => match cached_era(&conn.config.url) {
-                Some(era) => era,
-                // The probe is a real discover: when it succeeds, its answer is the one we use.
-                None => match conn.probe().await? {
-                    Some(result) => {
-                        cache_era(&conn.config.url, Era::Modern);
-                        return Ok((conn, result));
-                    }
-                    None => {
-                        cache_era(&conn.config.url, Era::Legacy);
-                        Era::Legacy
-                    }
-                },
-            },
+        let (url, cache) = (conn.config.url.clone(), conn.config.cache);
+        let known = match &conn.config.requested {
+            Requested::Pinned(v) => Some(if v == modern::VERSION { Era::Modern } else { Era::Legacy }),
+            Requested::Auto => remembered_era(&url, cache),
         };
-        if era == Era::Modern {
-            let result = conn.discover().await?;
-            return Ok((conn, result));
-        }
-        let result = match conn.handshake().await {
-            // Per the spec's backwards-compatibility rule, a 400/404/405 to the initialize
-            // POST means the server may only speak the old HTTP+SSE transport.
-            Err(first @ Error::HttpStatus { status: 400 | 404 | 405, .. }) => {
-                if conn.open_http_sse().await.is_err() {
-                    return Err(first);
+        if let Some(era) = known {
+            match conn.open_as(era).await {
+                // A server may have changed era since it was remembered: a refusal of that
+                // era's first request forgets it and probes afresh.
+                Err(Error::HttpStatus { status: 400 | 404 | 405, .. } | Error::Rpc(_) | Error::UnsupportedProtocolVersion { .. })
+                    if conn.config.requested == Requested::Auto =>
+                {
+                    forget_era(&url)
                 }
-                conn.handshake().await?
+                other => return other.map(|result| (conn, result)),
             }
-            other => other?,
+        }
+        // The probe is a real discover: when it succeeds, its answer is the one we use.
+        let result = match conn.probe().await? {
+            Some(result) => {
+                remember_era(&url, Era::Modern, cache);
+                result
+            }
+            None => {
+                remember_era(&url, Era::Legacy, cache);
+                conn.open_as(Era::Legacy).await?
+            }
         };
         Ok((conn, result))
+    }
+
+    /// The first exchange of an era: `server/discover`, or `initialize` (and HTTP+SSE when the
+    /// POST gets 400/404/405, per the spec's backwards-compatibility rule).
+    async fn open_as(self: &Rc<Self>, era: Era) -> Result<JsValue, Error> {
+        if era == Era::Modern {
+            return self.discover().await;
+        }
+        match self.handshake().await {
+            Err(first @ Error::HttpStatus { status: 400 | 404 | 405, .. }) => {
+                if self.open_http_sse().await.is_err() {
+                    return Err(first);
+                }
+                self.handshake().await
+            }
+            other => other,
+        }
     }
 
     /// Asks `server/discover` in the modern way and judges the answer (protocol.md's probe
@@ -1051,15 +1063,6 @@ fn with_meta(params: &JsValue, base: &Object) -> JsValue {
 }
 
 thread_local! {
-    /// The era each server URL turned out to speak, for the page's lifetime.
-    static ERAS: RefCell<Vec<(String, Era)>> = const { RefCell::new(Vec::new()) };
-}
-
-fn cached_era(url: &str) -> Option<Era> {
-    ERAS.with(|e| e.borrow().iter().find(|(u, _)| u == url).map(|(_, era)| era.clone()))
-}
-
-thread_local! {
     /// Discover results with their expiry; private ones carry the auth context they belong to.
     static DISCOVERED: RefCell<Vec<(String, Option<String>, f64, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
@@ -1080,14 +1083,6 @@ fn cache_discover(url: &str, context: Option<String>, expires: f64, value: JsVal
         let mut d = d.borrow_mut();
         d.retain(|(u, ctx, _, _)| !(u == url && *ctx == context));
         d.push((url.to_owned(), context, expires, value));
-    });
-}
-
-fn cache_era(url: &str, era: Era) {
-    ERAS.with(|e| {
-        let mut e = e.borrow_mut();
-        e.retain(|(u, _)| u != url);
-        e.push((url.to_owned(), era));
     });
 }
 
@@ -1121,3 +1116,55 @@ fn with_progress_token(params: &JsValue, id: &RequestId) -> JsValue {
     copy.into()
 }
 
+thread_local! {
+    /// The era each server URL turned out to speak, for the page's lifetime.
+    static ERAS: RefCell<Vec<(String, Era)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Where a tab keeps the eras across reloads, so a legacy server is not sent a `server/discover`
+/// it refuses on every page load; absent in workers and some sandboxed frames.
+fn session_storage() -> Option<JsValue> {
+    Reflect::get(&js_sys::global(), &"sessionStorage".into()).ok().filter(|s| s.is_object())
+}
+
+fn storage_call(name: &str, args: &[&str]) -> Option<JsValue> {
+    let storage = session_storage()?;
+    let f: Function = Reflect::get(&storage, &name.into()).ok()?.dyn_into().ok()?;
+    let args: js_sys::Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+    // A full or forbidden storage throws: then the era lives for this page only.
+    f.apply(&storage, &args).ok()
+}
+
+fn era_key(url: &str) -> String {
+    ["mcp-web-client:era:", url].concat()
+}
+
+fn remembered_era(url: &str, persisted: bool) -> Option<Era> {
+    if let Some(era) = ERAS.with(|e| e.borrow().iter().find(|(u, _)| u == url).map(|(_, era)| era.clone())) {
+        return Some(era);
+    }
+    let era = match storage_call("getItem", &[&era_key(url)]).filter(|_| persisted)?.as_string()?.as_str() {
+        "modern" => Era::Modern,
+        "legacy" => Era::Legacy,
+        _ => return None,
+    };
+    remember_era(url, era.clone(), false);
+    Some(era)
+}
+
+/// Remembers for the page, and with `persisted` for the tab's session too.
+fn remember_era(url: &str, era: Era, persisted: bool) {
+    if persisted {
+        storage_call("setItem", &[&era_key(url), if era == Era::Modern { "modern" } else { "legacy" }]);
+    }
+    ERAS.with(|e| {
+        let mut e = e.borrow_mut();
+        e.retain(|(u, _)| u != url);
+        e.push((url.to_owned(), era));
+    });
+}
+
+fn forget_era(url: &str) {
+    storage_call("removeItem", &[&era_key(url)]);
+    ERAS.with(|e| e.borrow_mut().retain(|(u, _)| u != url));
+}

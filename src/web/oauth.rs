@@ -728,8 +728,9 @@ impl Pending {
                 let _ = w.focus();
             }
             None => {
-                let Some(w) = popup::open(&self.url) else {
-                    return Promise::reject(&crate::js::error::to_js(&Error::PopupBlocked));
+                let w = match popup::open(&self.url) {
+                    Ok(w) => w,
+                    Err(e) => return Promise::reject(&crate::js::error::to_js(&e)),
                 };
                 *self.watch.borrow_mut() = Some(self.watch(&w));
                 *self.popup.borrow_mut() = Some(w);

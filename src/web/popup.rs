@@ -59,10 +59,10 @@ pub struct WatchConfig {
 }
 
 /// Opens `url` in a new top-level window (a popup that keeps its `opener`, so the completion
-/// page can post back). Must run synchronously inside a user gesture; `None` means blocked.
-pub fn open(url: &str) -> Option<Window> {
-    let window = web_sys::window()?;
-    window.open_with_url_and_target_and_features(url, "_blank", "popup,width=560,height=720").ok().flatten()
+/// page can post back). Must run synchronously inside a user gesture.
+pub fn open(url: &str) -> Result<Window, Error> {
+    let window = web_sys::window().ok_or(Error::NoWindow)?;
+    window.open_with_url_and_target_and_features(url, "_blank", "popup,width=560,height=720").ok().flatten().ok_or(Error::PopupBlocked)
 }
 
 /// The listeners and timers watching one opened popup.

@@ -333,6 +333,34 @@ describe("legacy server (server-everything) through the same API", () => {
     await s.ok("e2", "close");
   });
 
+  test("the era outlives a reload (sessionStorage): no probe after it; cache: false probes; a stale era is forgotten", T, async (t) => {
+    const s = await openPage(t);
+    const url = `${everythingProxy.origin}/mcp`;
+    const posts = (n) => everythingProxy.requests.slice(n).filter((r) => r.method === "POST").map((r) => r.json()?.method);
+    const reload = async () => {
+      await s.page.reload();
+      await s.page.waitForFunction(() => window.ready === true && window.modern);
+    };
+    await s.connect("e1", url);
+    assert.equal(await s.page.evaluate((u) => sessionStorage.getItem(`mcp-web-client:era:${u}`), url), "legacy");
+    await reload();
+    let n = everythingProxy.requests.length;
+    assert.equal((await s.connect("e2", url)).protocolVersion, LEGACY);
+    assert.deepEqual(posts(n).slice(0, 1), ["initialize"], `the reloaded page probed again: ${posts(n)}`);
+    await reload();
+    n = everythingProxy.requests.length;
+    await s.connect("e3", url, { cache: false });
+    assert.deepEqual(posts(n).slice(0, 2), ["server/discover", "initialize"], `cache: false did not probe: ${posts(n)}`);
+    // A modern server remembered as legacy (it changed era): its refusal of initialize is not
+    // the answer; the client probes, connects the modern way and remembers that.
+    await s.page.evaluate((u) => sessionStorage.setItem(`mcp-web-client:era:${u}`, "legacy"), modernSrv.url);
+    await reload();
+    const m = modernSrv.stats.mark();
+    assert.equal((await s.connect("m", modernSrv.url)).protocolVersion, MODERN);
+    assert.deepEqual(modernSrv.stats.since(m).filter((r) => r.method === "POST").map((r) => r.rpcMethod).slice(0, 2), ["initialize", "server/discover"]);
+    assert.equal(await s.page.evaluate((u) => sessionStorage.getItem(`mcp-web-client:era:${u}`), modernSrv.url), "modern");
+  });
+
   test("pinned 2026-07-28 against a legacy-only server: a McpError with a numeric code", T, async (t) => {
     const s = await openPage(t);
     const r = await s.connectSettled("x", everything.url, { protocolVersion: MODERN });
