@@ -13,6 +13,7 @@ pub const META_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
 pub const META_CLIENT_INFO: &str = "io.modelcontextprotocol/clientInfo";
 pub const META_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 pub const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
+pub const TASKS_EXTENSION: &str = "io.modelcontextprotocol/tasks";
 
 /// How many `input_required` rounds one request may take before the client gives up.
 pub const MAX_ROUNDS: u32 = 10;
@@ -218,6 +219,8 @@ pub fn header_values(params: &[HeaderParam], arguments: &Val) -> Result<Vec<(Str
 pub enum ResultType {
     Complete,
     InputRequired,
+    /// `io.modelcontextprotocol/tasks`: the server runs the call as a task.
+    Task,
 }
 
 /// Reads `resultType`: absent means complete (older servers); an unknown value is invalid.
@@ -225,6 +228,8 @@ pub fn result_type(method: &str, value: Option<&str>) -> Result<ResultType, Erro
     match value {
         None | Some("complete") => Ok(ResultType::Complete),
         Some("input_required") => Ok(ResultType::InputRequired),
+        // The tasks extension's CreateTaskResult, which only tools/call may answer with.
+        Some("task") if method == "tools/call" => Ok(ResultType::Task),
         Some(other) => Err(Error::InvalidMessage(InvalidMessage::Result {
             method: method.into(),
             reason: format!("unknown resultType \"{other}\""),
@@ -362,7 +367,10 @@ mod tests {
         assert_eq!(result_type("tools/call", None).unwrap(), ResultType::Complete);
         assert_eq!(result_type("tools/call", Some("complete")).unwrap(), ResultType::Complete);
         assert_eq!(result_type("tools/call", Some("input_required")).unwrap(), ResultType::InputRequired);
-        assert!(result_type("tools/call", Some("task")).is_err());
+        // The tasks extension's CreateTaskResult answers tools/call only.
+        assert_eq!(result_type("tools/call", Some("task")).unwrap(), ResultType::Task);
+        assert!(result_type("prompts/get", Some("task")).is_err());
+        assert!(result_type("tools/call", Some("later")).is_err());
         let mut rounds = Rounds::default();
         for _ in 0..MAX_ROUNDS {
             rounds.next("tools/call").unwrap();

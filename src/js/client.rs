@@ -22,6 +22,9 @@ use crate::web::timer::now_ms;
 use crate::web::fetch::Fetcher;
 use crate::web::oauth;
 
+#[path = "tasks.rs"]
+mod tasks;
+
 const DEFAULT_TIMEOUT_MS: u32 = 60_000;
 const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 /// `listAllTools` stops after this many pages: a server that always returns a cursor must not
@@ -72,6 +75,8 @@ struct Inner {
     subscriptions: RefCell<Subscriptions>,
     /// Modern era: the `x-mcp-header` parameters of each listed tool.
     tool_headers: RefCell<Vec<(String, Vec<modern::HeaderParam>)>>,
+    /// The tools listed as able to run as tasks; `None` until tools are listed.
+    task_tools: RefCell<Option<Vec<String>>>,
     conn: Rc<Connection>,
     host: Rc<JsHost>,
     timeout_ms: u32,
@@ -118,6 +123,7 @@ impl McpClient {
             on_sampling: opts.on_sampling.clone(),
             roots: opts.roots.clone(),
             server: RefCell::new(JsValue::UNDEFINED),
+            tasks: tasks::Live::default(),
         });
         let auth = opts.auth.take().map(|settings| oauth::Authorizer::new(settings, Fetcher::new(opts.fetch.clone()), &url));
         let config = Config {
@@ -138,6 +144,7 @@ impl McpClient {
         *host.server.borrow_mut() = server_info.clone();
         let inner = Inner {
             tool_headers: RefCell::default(),
+            task_tools: RefCell::default(),
             subscriptions: RefCell::default(),
             cache: opts.cache,
             protocol_version: conn.protocol_version().unwrap_or_default(),
@@ -271,6 +278,10 @@ impl McpClient {
                 let mut attempt = opts.clone();
                 attempt.headers = inner.param_headers(&params).map_err(|e| to_js(&e))?;
                 let error = match inner.mrtr("tools/call", &params, attempt).await {
+                    // A modern server may run any call as a task: callTool waits for its end.
+                    Ok(result) if tasks::created(&result, inner.conn.is_modern()).is_some() && inner.conn.is_modern() => {
+                        return tasks::McpTask::new(inner.clone(), result).wait(opts.clone()).await.map_err(|e| to_js(&e));
+                    }
                     Ok(result) => return Ok(result),
                     Err(Error::Rpc(e)) if e.code == lib_codes::URL_ELICITATION_REQUIRED => e,
                     // The tool's x-mcp-header declarations changed: re-list tools, retry once.
@@ -541,6 +552,8 @@ impl Inner {
                     return Ok(result);
                 }
                 modern::ResultType::InputRequired => rounds.next(method)?,
+                // The extension's CreateTaskResult: the caller follows the task.
+                modern::ResultType::Task => return Ok(result),
             }
             let responses = self.fulfil(&get(&result, "inputRequests"), opts.signal.as_ref()).await?;
             let next = Object::new();
@@ -594,6 +607,17 @@ impl Inner {
         let tools = get(page, "tools");
         if !Array::is_array(&tools) {
             return Err(invalid_result("tools/list", "tools is not an array"));
+        }
+        // 2025-11-25: the tools that may run as tasks (`execution.taskSupport`); asking for a
+        // task on any other is refused.
+        let mut task_tools = self.task_tools.borrow_mut();
+        let task_tools = task_tools.get_or_insert_with(Vec::new);
+        for tool in Array::from(&tools).iter() {
+            let name = get(&tool, "name").as_string().unwrap_or_default();
+            task_tools.retain(|n| n != &name);
+            if matches!(get(&get(&tool, "execution"), "taskSupport").as_string().as_deref(), Some("optional" | "required")) {
+                task_tools.push(name);
+            }
         }
         if !self.conn.is_modern() {
             return Ok(());
@@ -877,6 +901,7 @@ struct JsHost {
     roots: Option<JsValue>,
     /// `serverInfo`, shown to the user with every elicitation ("which server asks").
     server: RefCell<JsValue>,
+    tasks: tasks::Live,
 }
 
 impl JsHost {
@@ -910,6 +935,7 @@ impl Host for JsHost {
             "notifications/resources/list_changed" => "resourceslistchanged",
             "notifications/resources/updated" => "resourceupdated",
             "notifications/message" => "log",
+            "notifications/tasks/status" | "notifications/tasks" => return self.task_status(&params),
             "notifications/elicitation/complete" => {
                 if let Some(id) = get(&params, "elicitationId").as_string() {
                     self.elicitations.complete_by_id(&id);

@@ -272,7 +272,33 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+export interface TaskOptions extends RequestOptions {
+  /** 2025-11-25: how long the server should keep the task and its result, in ms (its choice if absent). */
+  ttl?: number;
+}
+
+export type TaskStatus = "working" | "input_required" | "completed" | "failed" | "cancelled";
+
+/** A task as the server last described it (2025-11-25 names `ttl`/`pollInterval`, the 2026-07-28 extension `ttlMs`/`pollIntervalMs`). */
+export interface Task {
+  /** Absent when the server ran the call at once. */
+  taskId?: string;
+  status: TaskStatus;
+  statusMessage?: string;
+  createdAt?: string;
+  lastUpdatedAt?: string;
+  ttl?: number | null;
+  ttlMs?: number | null;
+  pollInterval?: number;
+  pollIntervalMs?: number;
+  /** Once completed, when the server sent it with the state. */
+  result?: CallToolResult;
+  [key: string]: unknown;
+}
+
 export interface McpClientEventMap {
+  /** notifications/tasks/status (2025-11-25) or notifications/tasks (the extension). */
+  taskstatus: Task;
   toolslistchanged: undefined;
   promptslistchanged: undefined;
   resourceslistchanged: undefined;

@@ -325,6 +325,11 @@ impl Connection {
         }
         let text = modern::request_meta(&self.config.client_info, &self.config.capabilities);
         let meta: Object = JSON::parse(&text).map_err(|_| Error::InvalidArgument("clientInfo is not JSON".into()))?.unchecked_into();
+        // Every request may get a task back (the tasks extension): the binding follows it.
+        let caps = Reflect::get(&meta, &modern::META_CAPABILITIES.into()).unwrap_or(JsValue::UNDEFINED);
+        let extensions = Object::new();
+        let _ = Reflect::set(&extensions, &modern::TASKS_EXTENSION.into(), &Object::new());
+        let _ = Reflect::set(&caps, &"extensions".into(), &extensions);
         *self.meta.borrow_mut() = Some(meta.clone());
         Ok(meta)
     }

@@ -656,6 +656,72 @@ describe("modern server: progress survives a re-issue", () => {
   });
 });
 
+describe("modern server: the tasks extension (io.modelcontextprotocol/tasks)", () => {
+  // The `job` tool's tasks are answered by the fixture's HTTP layer (the SDK has no extension).
+  const inClient = (s, fn, arg) => s.page.evaluate(async ([src, a]) => {
+    try {
+      return { ok: true, value: await new Function("client", "a", `return (${src})(client, a)`)(window.modern.clients.c, a) };
+    } catch (e) {
+      return { ok: false, error: { code: e.code, message: e.message } };
+    }
+  }, [fn.toString(), arg]);
+
+  test("callToolTask: the server's task handle, polled at pollIntervalMs to its result; every request declares the extension", T, async (t) => {
+    const s = await openPage(t);
+    await s.connect("c", modernSrv.url);
+    const m = modernSrv.stats.mark();
+    const r = await inClient(s, async (client) => {
+      const task = await client.callToolTask("job", { polls: 3 });
+      const first = { taskId: task.taskId, status: task.status, poll: task.task.pollIntervalMs, resultType: task.task.resultType ?? null };
+      const result = await task.result();
+      return { first, text: result.content[0].text, status: task.status };
+    });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(r.value.first, { taskId: r.value.first.taskId, status: "working", poll: 100, resultType: null });
+    assert.match(r.value.first.taskId, /^job-/);
+    assert.equal(r.value.text, "job done after 3 polls");
+    assert.equal(r.value.status, "completed");
+    const gets = rpcSince(modernSrv, m, "tasks/get");
+    assert.equal(gets.length, 3, brief(gets));
+    assert.ok(gets.every((g) => g.json.params.taskId === r.value.first.taskId));
+    // At the server's pace, not in a loop: 100 ms apart at least (less a little for timer slack).
+    for (let i = 1; i < gets.length; i++) assert.ok(gets[i].t - gets[i - 1].t >= 90, `tasks/get ${gets[i].t - gets[i - 1].t} ms apart`);
+    const call = rpcSince(modernSrv, m, "tools/call", "job")[0];
+    assert.deepEqual(call.json.params._meta["io.modelcontextprotocol/clientCapabilities"].extensions, { "io.modelcontextprotocol/tasks": {} });
+  });
+
+  test("callTool on a server that answers with a task: the one promise waits for it; input_required goes to onElicitation once", T, async (t) => {
+    const s = await openPage(t);
+    await s.connect("c", modernSrv.url);
+    await s.plan([{ action: "accept", content: { ok: true } }]);
+    const m = modernSrv.stats.mark();
+    const r = await s.tool("c", "job", { polls: 1, ask: true });
+    assert.equal(text(r), "job done after 2 polls (confirmed: true)");
+    const st = await s.state();
+    assert.equal(st.elicitations.length, 1, JSON.stringify(st.elicitations));
+    assert.equal(st.elicitations[0].message, "Go on?");
+    const updates = rpcSince(modernSrv, m, "tasks/update");
+    assert.equal(updates.length, 1, brief(updates));
+    assert.deepEqual(updates[0].json.params.inputResponses, { confirm: { action: "accept", content: { ok: true } } });
+  });
+
+  test("a failed task rejects with its JSON-RPC error; cancel() ends one, and its result() rejects with -32800", T, async (t) => {
+    const s = await openPage(t);
+    await s.connect("c", modernSrv.url);
+    const failed = await s.callTool("c", "job", { polls: 1, fail: true });
+    assert.equal(failed.ok, false);
+    assert.equal(failed.error.code, -32603, JSON.stringify(failed));
+    assert.match(failed.error.message, /job failed/);
+    const r = await inClient(s, async (client) => {
+      const task = await client.callToolTask("job", { polls: 1000 });
+      const after = await task.cancel();
+      const result = await task.result().then(() => "resolved", (e) => e.code);
+      return { status: after.status, message: after.statusMessage, result };
+    });
+    assert.deepEqual(r.value, { status: "cancelled", message: "cancelled by the client", result: -32800 }, JSON.stringify(r));
+  });
+});
+
 describe("modern server: multi round-trip requests are transparent", () => {
   test("ask-name: one form elicitation with a default; one callTool promise; retry with a new id and the answers", T, async (t) => {
     const s = await openPage(t);

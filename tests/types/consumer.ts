@@ -6,6 +6,9 @@
 import init, {
   initSync,
   McpClient,
+  McpTask,
+  type Task,
+  type TaskStatus,
   type CallToolResult,
   type CompleteResult,
   type ContentBlock,
@@ -185,6 +188,20 @@ export async function app(url: string): Promise<void> {
   await client.callTool("echo", { message: "hi" });
   await client.callTool("no-args");
   await client.callTool("echo", { message: "hi" }, { signal: AbortSignal.timeout(1000) });
+
+  // Tasks.
+  const task: McpTask = await client.callToolTask("research", { topic: "wasm" }, { ttl: 60_000, signal: controller.signal });
+  const status: TaskStatus = task.status;
+  const id: string | undefined = task.taskId;
+  const seen: Task = await task.refresh();
+  console.log(status, id, seen.statusMessage, seen.pollIntervalMs ?? seen.pollInterval);
+  const taskResult: CallToolResult = await task.result({ timeoutMs: 0 });
+  console.log(taskResult.content.length, (await task.cancel()).status, (await client.getTask("t-1")).status);
+  const listedTasks: Task[] = (await client.listTasks()).tasks;
+  client.addEventListener("taskstatus", (e) => console.log(e.detail.taskId, e.detail.status, listedTasks.length));
+  // @ts-expect-error a status is one of five words
+  const wrongStatus: "running" = task.status;
+  console.log(wrongStatus);
 
   const page: ListToolsResult = await client.listTools();
   await client.listTools({ cursor: page.nextCursor ?? "" }, { timeoutMs: 5000 });
