@@ -6,11 +6,11 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
 
 use super::elicitation::{to_val, Delivery, Elicitations, Settings};
-use super::value::{get, object};
+use super::value::{get, object, promise};
 use super::error::{invalid_argument, to_js};
 use crate::core::error::{codes as lib_codes, Error};
 use crate::core::jsonrpc::{codes, RpcError};
@@ -95,7 +95,7 @@ impl McpClient {
         options: Option<ConnectOptions>,
     ) -> Promise {
         let options = arg(options);
-        future_to_promise(async move { Self::connect_inner(url, options).await.map(JsValue::from) })
+        promise(async move { Self::connect_inner(url, options).await.map(JsValue::from) })
     }
 
     /// Redirect mode (`auth.mode: "redirect"`), on the page at `auth.redirectUri`: checks the
@@ -103,7 +103,7 @@ impl McpClient {
     /// stores the grant, so that `connect(serverUrl, { auth })` goes on without asking again.
     #[wasm_bindgen(js_name = completeAuthorization, unchecked_return_type = "Promise<{ serverUrl: string }>")]
     pub fn complete_authorization(#[wasm_bindgen(unchecked_param_type = "AuthOptions")] auth: JsValue, url: Option<String>) -> Promise {
-        future_to_promise(async move {
+        promise(async move {
             // No one is asked on the return page: the dialog stands in for a missing handler.
             let settings = auth_settings(&auth, 0, true)?.ok_or_else(|| invalid_argument("completeAuthorization needs the auth options"))?;
             let url = url.or_else(|| web_sys::window()?.location().href().ok()).unwrap_or_default();
@@ -219,7 +219,7 @@ impl McpClient {
     ) -> Promise {
         let (params, options) = (optional(arg(params)).unwrap_or(JsValue::UNDEFINED), arg(options));
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let opts = inner.request_options(&options)?;
             let page = inner.list("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
             inner.check_tools(&page).map_err(|e| to_js(&e))?;
@@ -232,7 +232,7 @@ impl McpClient {
     pub fn list_all_tools(&self, options: Option<RequestOptionsArg>) -> Promise {
         let options = arg(options);
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let all = Array::new();
             let mut cursor: Option<String> = None;
             for _ in 0..MAX_PAGES {
@@ -269,7 +269,7 @@ impl McpClient {
         let params = object(&[("name", name.into()), ("arguments", if args.is_undefined() { Object::new().into() } else { args })]);
         let inner = self.inner.clone();
         let opts = inner.request_options(&options);
-        future_to_promise(async move {
+        promise(async move {
             let opts = opts?;
             let mut rounds = 0;
             let mut seen: Vec<String> = Vec::new();
@@ -437,7 +437,7 @@ impl McpClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn close(&self) -> Promise {
         let conn = self.inner.conn.clone();
-        future_to_promise(async move {
+        promise(async move {
             conn.close().await;
             Ok(JsValue::UNDEFINED)
         })
@@ -485,7 +485,7 @@ impl McpClient {
     fn call(&self, method: String, params: Option<JsValue>, options: &JsValue) -> Promise {
         let inner = self.inner.clone();
         let opts = inner.request_options(options);
-        future_to_promise(async move {
+        promise(async move {
             inner.conn.request(&method, params.unwrap_or(JsValue::UNDEFINED), opts?).await.map_err(|e| to_js(&e))
         })
     }
@@ -494,19 +494,19 @@ impl McpClient {
     fn call_list(&self, method: &'static str, params: JsValue, options: &JsValue) -> Promise {
         let inner = self.inner.clone();
         let opts = inner.request_options(options);
-        future_to_promise(async move { inner.list(method, params, opts?).await.map_err(|e| to_js(&e)) })
+        promise(async move { inner.list(method, params, opts?).await.map_err(|e| to_js(&e)) })
     }
 
     /// A request that may need input from the user (the modern era's `input_required`).
     fn call_mrtr(&self, method: &'static str, params: JsValue, options: &JsValue) -> Promise {
         let inner = self.inner.clone();
         let opts = inner.request_options(options);
-        future_to_promise(async move { inner.mrtr(method, &params, opts?).await.map_err(|e| to_js(&e)) })
+        promise(async move { inner.mrtr(method, &params, opts?).await.map_err(|e| to_js(&e)) })
     }
 
     fn call_void(&self, method: &'static str, params: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let opts = RequestOptions { timeout_ms: inner.timeout_ms, ..Default::default() };
             inner.conn.request(method, params.unwrap_or(JsValue::UNDEFINED), opts).await.map_err(|e| to_js(&e))?;
             Ok(JsValue::UNDEFINED)

@@ -9,9 +9,8 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-use super::{arg, get, invalid_result, object, to_js, Inner, JsHost, JsonObjectArg, McpClient, RequestOptionsArg};
+use super::{arg, get, invalid_result, object, promise, to_js, Inner, JsHost, JsonObjectArg, McpClient, RequestOptionsArg};
 use crate::core::error::Error;
 use crate::core::jsonrpc::RpcError;
 use crate::web::connection::RequestOptions;
@@ -68,7 +67,7 @@ impl McpClient {
         let inner = self.inner.clone();
         let opts = inner.request_options(&options);
         let ttl = get(&options, "ttl");
-        future_to_promise(async move {
+        promise(async move {
             let opts = opts?;
             let params = object(&[("name", name.into()), ("arguments", if args.is_undefined() { Object::new().into() } else { args })]);
             let modern = inner.conn.is_modern();
@@ -96,7 +95,7 @@ impl McpClient {
     #[wasm_bindgen(js_name = getTask, unchecked_return_type = "Promise<McpTask>")]
     pub fn get_task(&self, task_id: String) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let task = McpTask::new(inner, object(&[("taskId", task_id.into()), ("status", "working".into())]));
             task.fetch().await.map_err(|e| to_js(&e))?;
             Ok(task.into())
@@ -144,7 +143,7 @@ impl McpTask {
     #[wasm_bindgen(unchecked_return_type = "Promise<Task>")]
     pub fn refresh(&self) -> Promise {
         let this = self.clone_handle();
-        future_to_promise(async move { this.fetch().await.map_err(|e| to_js(&e)) })
+        promise(async move { this.fetch().await.map_err(|e| to_js(&e)) })
     }
 
     /// The tool's result once the task ends: rejects with the task's JSON-RPC error when it
@@ -154,14 +153,14 @@ impl McpTask {
     pub fn result(&self, options: Option<RequestOptionsArg>) -> Promise {
         let this = self.clone_handle();
         let opts = this.inner.request_options(&arg(options));
-        future_to_promise(async move { this.wait(opts?).await.map_err(|e| to_js(&e)) })
+        promise(async move { this.wait(opts?).await.map_err(|e| to_js(&e)) })
     }
 
     /// Asks the server to cancel the task (`tasks/cancel`); resolves with its state after.
     #[wasm_bindgen(unchecked_return_type = "Promise<Task>")]
     pub fn cancel(&self) -> Promise {
         let this = self.clone_handle();
-        future_to_promise(async move {
+        promise(async move {
             let id = this.id()?;
             let answer = this.inner.conn.request("tasks/cancel", object(&[("taskId", id.into())]), this.options()).await.map_err(|e| to_js(&e))?;
             // 2025-11-25 answers with the task; the extension with an acknowledgement.

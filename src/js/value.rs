@@ -22,3 +22,10 @@ pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
     }
     o
 }
+
+/// `future_to_promise` for every exported async method through one boxed future type, so the
+/// module holds one copy of its machinery instead of one per method.
+pub fn promise(future: impl std::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
+    let boxed: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
+    wasm_bindgen_futures::future_to_promise(boxed)
+}
