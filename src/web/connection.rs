@@ -22,7 +22,7 @@ use super::slot::Slot;
 use super::timer::{sleep, Timeout};
 use crate::core::auth;
 use crate::core::error::{Error, InvalidMessage};
-use super::json::{parse_js_message, parse_message, stringify};
+use super::json::{parse_js_message, parse_message};
 use crate::core::jsonrpc::{self, Correlator, Kind, RequestId, RpcError};
 use crate::core::modern::{self, Era};
 use crate::core::negotiate::{self, Requested};
@@ -449,8 +449,7 @@ impl Connection {
         } else {
             params
         };
-        let params = if params.is_undefined() { None } else { Some(stringify(&params)?) };
-        let body = jsonrpc::encode_request(&id, method, params.as_deref());
+        let body = request_body(&id, method, &params)?;
         // The spec forbids cancelling initialize; the modern era cancels by closing the stream.
         let cancellable = method != "initialize" && !modern;
 
@@ -515,7 +514,7 @@ impl Connection {
 
     async fn send_message(self: &Rc<Self>, body: String, headers: &[(String, String)]) -> Result<(), Error> {
         let guard = AbortOnDrop::new()?;
-        let response = self.post(&body, headers, &guard.signal()).await?;
+        let response = self.post(&body.into(), headers, &guard.signal()).await?;
         self.consume_response(response, None, &guard.signal()).await
     }
 
@@ -524,9 +523,9 @@ impl Connection {
     async fn post_task(
         self: Rc<Self>,
         mut id: RequestId,
-        mut body: String,
+        mut body: JsValue,
         headers: Vec<(String, String)>,
-        mut reissue: Option<(String, Option<String>)>,
+        mut reissue: Option<(String, JsValue)>,
         signal: AbortSignal,
         slot: Slot<Outcome>,
     ) {
@@ -556,7 +555,7 @@ impl Connection {
                     let (method, params) = reissue.take().unwrap_or_default();
                     let Some(new_id) = self.state.borrow_mut().correlator.rekey(&id) else { return };
                     id = new_id;
-                    body = jsonrpc::encode_request(&id, &method, params.as_deref());
+                    body = request_body(&id, &method, &params).unwrap_or_default();
                 }
                 Err(e) => {
                     slot.complete(Err(e));
@@ -603,7 +602,7 @@ impl Connection {
         Ok(response)
     }
 
-    async fn post(&self, body: &str, extra: &[(String, String)], signal: &AbortSignal) -> Result<Response, Error> {
+    async fn post(&self, body: &JsValue, extra: &[(String, String)], signal: &AbortSignal) -> Result<Response, Error> {
         let endpoint = match &self.state.borrow().transport {
             Transport::Streamable => None,
             Transport::HttpSse { endpoint, .. } => Some(endpoint.clone()),
@@ -618,7 +617,7 @@ impl Connection {
         if self.is_closed() {
             return Err(Error::ConnectionClosed);
         }
-        let response = self.send(HttpRequest { method: "POST", url, headers, body: Some(body), signal: Some(signal) }).await?;
+        let response = self.send(HttpRequest { method: "POST", url, headers, body: Some(body.clone()), signal: Some(signal) }).await?;
         if endpoint.is_none() {
             let mut st = self.state.borrow_mut();
             st.cross_origin = fetch::is_cross_origin(&response);
@@ -691,12 +690,11 @@ impl Connection {
                 // without copying the body through wasm memory.
                 Some(_) => parse_js_message(&fetch::text(&response).await?)?,
                 None => {
-                    let body = BodyReader::new(&response).read_to_end(limit).await?;
-                    if body.iter().all(u8::is_ascii_whitespace) {
+                    let text = fetch::bounded_text(&response, limit).await?;
+                    if text.unchecked_ref::<js_sys::JsString>().length() == 0 {
                         return Err(Error::InvalidMessage(InvalidMessage::StreamEnded));
                     }
-                    let text = String::from_utf8(body).map_err(|_| Error::Parse("the body is not UTF-8".into()))?;
-                    parse_message(&text)?
+                    parse_js_message(&text)?
                 }
             };
             if let (Some((id, _)), Kind::Response { id: got } | Kind::ErrorResponse { id: got, .. }) = (waiting, &kind) {
@@ -1172,4 +1170,20 @@ fn remember_era(url: &str, era: Era, persisted: bool) {
 fn forget_era(url: &str) {
     storage_call("removeItem", &[&era_key(url)]);
     ERAS.with(|e| e.borrow_mut().retain(|(u, _)| u != url));
+}
+
+/// A request's JSON text, built by the engine from the params object: the params (a 1 MiB
+/// upload, say) never pass through wasm memory.
+fn request_body(id: &RequestId, method: &str, params: &JsValue) -> Result<JsValue, Error> {
+    let message = Object::new();
+    let id = match id {
+        RequestId::Number(n) => JsValue::from_f64(*n as f64),
+        RequestId::String(s) => JsValue::from_str(s),
+    };
+    for (key, value) in [("jsonrpc", JsValue::from_str("2.0")), ("id", id), ("method", JsValue::from_str(method)), ("params", params.clone())] {
+        if !value.is_undefined() {
+            let _ = Reflect::set(&message, &key.into(), &value);
+        }
+    }
+    JSON::stringify(&message).map(JsValue::from).map_err(|_| Error::InvalidArgument("params must be JSON-serializable".into()))
 }

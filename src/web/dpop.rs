@@ -14,7 +14,7 @@ use crate::core::dpop::{self as core, Claims};
 use crate::core::error::Error;
 use crate::core::oauth::base64url;
 
-#[wasm_bindgen(module = "/src/web/oauth.js")]
+#[wasm_bindgen(module = "/src/web/browser.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = dpopKey)]
     async fn dpop_key() -> Result<JsValue, JsValue>;

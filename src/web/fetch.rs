@@ -27,7 +27,7 @@ pub struct HttpRequest<'a> {
     pub method: &'a str,
     pub url: &'a str,
     pub headers: Vec<(&'a str, String)>,
-    pub body: Option<&'a str>,
+    pub body: Option<JsValue>,
     pub signal: Option<&'a AbortSignal>,
 }
 
@@ -46,8 +46,8 @@ impl Fetcher {
         let init = RequestInit::new();
         init.set_method(req.method);
         init.set_headers(&headers);
-        if let Some(body) = req.body {
-            init.set_body(&JsValue::from_str(body));
+        if let Some(body) = &req.body {
+            init.set_body(body);
         }
         if let Some(signal) = req.signal {
             init.set_signal(Some(signal));
@@ -185,6 +185,23 @@ pub struct SetOnDrop(pub Rc<Cell<bool>>);
 impl Drop for SetOnDrop {
     fn drop(&mut self) {
         self.0.set(true);
+    }
+}
+
+#[wasm_bindgen(module = "/src/web/browser.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = readText)]
+    async fn read_text(response: &Response, limit: f64) -> Result<JsValue, JsValue>;
+}
+
+/// The whole body as a JS string, at most `limit` bytes of UTF-8, without a byte of it
+/// passing through wasm memory.
+pub async fn bounded_text(response: &Response, limit: usize) -> Result<JsValue, Error> {
+    let text = read_text(response, limit as f64).await.map_err(fetch_error)?;
+    match text.as_bool() {
+        _ if text.is_null() => Err(Error::MessageTooLarge { limit }),
+        Some(_) => Err(Error::Parse("the body is not UTF-8".into())),
+        None => Ok(text),
     }
 }
 

@@ -81,7 +81,7 @@ impl Store {
     }
 }
 
-#[wasm_bindgen(module = "/src/web/oauth.js")]
+#[wasm_bindgen(module = "/src/web/browser.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn acquire(name: &str) -> Result<JsValue, JsValue>;
@@ -520,7 +520,7 @@ impl Authorizer {
             if let Some(key) = &key {
                 headers.push(("DPoP", key.proof("POST", &grant.token_endpoint, None).await?));
             }
-            let request = HttpRequest { method: "POST", url: &grant.token_endpoint, headers, body: Some(body), signal: None };
+            let request = HttpRequest { method: "POST", url: &grant.token_endpoint, headers, body: Some(body.into()), signal: None };
             let response = self.fetcher.send(request).await?;
             let fresh_nonce = key.as_ref().is_some_and(|k| k.observe(&grant.token_endpoint, &response));
             let doc = parse_object(&text(&response).await?.as_string().unwrap_or_default());
@@ -544,7 +544,7 @@ impl Authorizer {
 
 async fn send(fetcher: &Fetcher, method: &str, url: &str, mut headers: Vec<(&str, String)>, body: Option<&str>) -> Result<(u16, String), Error> {
     headers.push(("Accept", "application/json".to_owned()));
-    let response = fetcher.send(HttpRequest { method, url, headers, body, signal: None }).await?;
+    let response = fetcher.send(HttpRequest { method, url, headers, body: body.map(JsValue::from), signal: None }).await?;
     Ok((response.status(), text(&response).await?.as_string().unwrap_or_default()))
 }
 

@@ -1,4 +1,4 @@
-// The browser APIs the OAuth code calls that are shorter in JS than through web-sys, in one
+// The browser APIs that are shorter (or cheaper per call) in JS than through web-sys, in one
 // snippet (one module the glue imports, not one per API).
 //
 // WebCrypto for DPoP (RFC 9449): an ECDSA P-256 key pair whose private key is not extractable,
@@ -27,4 +27,39 @@ export async function acquire(name) {
   const waited = await take({});
   waited.waited = true;
   return waited;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+// A whole body as one string, read here rather than chunk by chunk through wasm (each chunk
+// would cross the boundary twice): `null` past `limit` bytes (the read is cancelled), `false`
+// when it is not UTF-8, "" when it holds only whitespace. Fetch errors reject.
+export async function readText(response, limit) {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  let bytes = chunks[0] ?? new Uint8Array(0);
+  if (chunks.length > 1) {
+    bytes = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) bytes.set(c, (at += c.byteLength) - c.byteLength);
+  }
+  let text;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return false;
+  }
+  return /\S/.test(text) ? text : ""; // only whitespace: no message
 }
