@@ -260,10 +260,7 @@ for (const b of BROWSERS) {
 
     test(
       "URL elicitation: req.open is absent in a worker, or fails with a typed McpError that is not popup-blocked",
-      {
-        ...T,
-        todo: "today req.open() exists in a worker and rejects with -33011 (popup blocked: call open() from a click), which no click can fix there",
-      },
+      T,
       async (t) => {
         const id = `worker-open-${b.name}-${process.pid}`;
         const r = await s.run(async ({ url, target, id }) => {
@@ -297,6 +294,7 @@ for (const b of BROWSERS) {
         assert.equal(err.name, "McpError", JSON.stringify(err));
         assert.equal(typeof err.code, "number", JSON.stringify(err));
         assert.notEqual(err.code, POPUP_BLOCKED, `-33011 tells the app to retry from a click, which cannot help in a worker: ${err.message}`);
+        assert.equal(err.code, -33017, `no window here: ${err.message}`);
       },
     );
 
