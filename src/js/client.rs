@@ -778,6 +778,10 @@ impl Options {
         };
         let on_elicitation = match (func("onElicitation")?, get(&o, "elicitationUi").as_string().as_deref()) {
             (Some(f), _) => Some(f),
+            // Without a document (a Worker, Node) the dialog could only answer `cancel`.
+            (None, Some("dialog")) if !Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false) => {
+                return Err(invalid_argument("elicitationUi \"dialog\" needs a document, which this runtime lacks: pass onElicitation"));
+            }
             (None, Some("dialog")) => Some(super::dialog::handler()),
             (None, None) => None,
             (None, Some(other)) => return Err(invalid_argument(format!("elicitationUi \"{other}\" is not known; use \"dialog\""))),

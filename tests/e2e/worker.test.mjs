@@ -298,6 +298,13 @@ for (const b of BROWSERS) {
       },
     );
 
+    test("elicitationUi: \"dialog\" in a worker is refused at connect (-33006): it needs a document", T, async () => {
+      const r = await s.run(async ({ url }) => e2e.settle(McpClient.connect(url, { elicitationUi: "dialog" })), { url: server.url });
+      assert.equal(r.ok, false, "connect accepted a dialog it cannot show");
+      assert.equal(r.error.code, -33006, JSON.stringify(r.error));
+      assert.match(r.error.message, /document/);
+    });
+
     test("no uncaught errors in the worker or the page after all of the above", T, async () => {
       await sleep(200);
       assert.deepEqual(await s.run(() => e2e.errors), []);
