@@ -55,10 +55,13 @@ test-browser:
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
 
-# Both pinned suites: 0.1.16 (tests/conformance) and the 0.2.0 alpha (tests/conformance/alpha).
+# Both pinned suites: 0.1.16 (tests/conformance) and the 0.2.0 alpha (tests/conformance/alpha),
+# in Chromium; then both again in plain Node on pkg/node.js (the scenarios that need no browser).
 test-conformance:
 	bash tests/conformance/run.sh
 	CONFORMANCE_SUITE=alpha bash tests/conformance/run.sh
+	CONFORMANCE_RUNTIME=node bash tests/conformance/run.sh
+	CONFORMANCE_RUNTIME=node CONFORMANCE_SUITE=alpha bash tests/conformance/run.sh
 
 # A benchmark, not a test: ours against the official TypeScript SDK clients in one Chromium run.
 bench: pkg
