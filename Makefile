@@ -55,10 +55,13 @@ test-browser:
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
 
-# Both pinned suites: 0.1.16 (tests/conformance) and the 0.2.0 alpha (tests/conformance/alpha).
+# Both pinned suites: 0.1.16 (tests/conformance) and the 0.2.0 alpha (tests/conformance/alpha),
+# in Chromium; then both again in plain Node on pkg/node.js (the scenarios that need no browser).
 test-conformance:
 	bash tests/conformance/run.sh
 	CONFORMANCE_SUITE=alpha bash tests/conformance/run.sh
+	CONFORMANCE_RUNTIME=node bash tests/conformance/run.sh
+	CONFORMANCE_RUNTIME=node CONFORMANCE_SUITE=alpha bash tests/conformance/run.sh
 
 # A benchmark, not a test: ours against the official TypeScript SDK clients in one Chromium run.
 bench: pkg
@@ -69,4 +72,4 @@ demo: pkg
 
 clean:
 	cargo clean
-	rm -rf $(filter-out pkg/elicitation-complete.js pkg/oauth-callback.js pkg/elicitation-dialog.js pkg/elicitation-dialog.d.ts pkg/encrypted-store.js pkg/encrypted-store.d.ts pkg/README.md,$(wildcard pkg/*))
+	rm -rf $(filter-out pkg/elicitation-complete.js pkg/oauth-callback.js pkg/elicitation-dialog.js pkg/elicitation-dialog.d.ts pkg/encrypted-store.js pkg/encrypted-store.d.ts pkg/node.js pkg/node.d.ts pkg/README.md,$(wildcard pkg/*))

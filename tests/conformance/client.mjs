@@ -9,14 +9,20 @@
 // with a message. The suite itself judges the protocol (its checks on the mock server); the
 // checks here only make sure the scenario really ran to its end.
 //
+// With CONFORMANCE_RUNTIME=node the same scenario functions run in this Node process instead,
+// on the package's Node entry (pkg/node.js) and Node's own fetch: no browser, no page. Scenarios
+// whose steps need the page (the auth/ popup flow) fail at once there; run.sh skips them (see
+// browser-only.txt). globalThis.window stays undefined so the library sees plain Node.
+//
 // Chromium is started with --disable-web-security for this runner ONLY: the suite's mock servers
 // send no CORS headers. Every other browser test keeps web security on.
 //
-// Environment: CONFORMANCE_CLIENT_DEADLINE_MS bounds the whole run (default 25000, under the
-// suite's default 30 s kill; run.sh passes --timeout 60000 and sets 55000); E2E_VERBOSE=1 echoes
-// the page's console.
+// Environment: CONFORMANCE_RUNTIME "browser" (default) or "node"; CONFORMANCE_CLIENT_DEADLINE_MS
+// bounds the whole run (default 25000, under the suite's default 30 s kill; run.sh passes
+// --timeout 60000 and sets 55000); E2E_VERBOSE=1 echoes the page's console.
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   REPO_ROOT,
   PKG_JS,
@@ -25,7 +31,9 @@ import {
   openClientPage,
   pageDiagnostics,
 } from "../e2e/harness.mjs";
+import { settle, track } from "../e2e/pages/helpers.mjs";
 
+const RUNTIME = process.env.CONFORMANCE_RUNTIME || "browser";
 const DEADLINE_MS = Number(process.env.CONFORMANCE_CLIENT_DEADLINE_MS || 25000);
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO || "";
 const serverUrl = process.argv[process.argv.length - 1];
@@ -43,18 +51,19 @@ function clientInfo() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Scenarios. Each is a page-side function (run through page.evaluate, so it may only use what the
-// page has: window.McpClient, window.e2e) taking { url, clientInfo } and returning
+// Scenarios. Each is a client-side function taking { url, clientInfo, context } and returning
 // { ok: true, notes } or { ok: false, step, error, notes }; or a list of such functions and
-// Node-side steps `{ node: async (ctx) => outcome }` run in order (page steps share state
-// through window).
+// runner steps `{ node: async (ctx) => outcome }` run in order. A client-side function may only
+// use what both runtimes give it: globalThis.McpClient and globalThis.e2e (the page's window, or
+// this process's globals in Node mode); in the browser it runs through page.evaluate, so it
+// closes over nothing. Steps share state through globalThis.
 
 const scenarios = {
   // The handshake: initialize with clientInfo, then one ordinary request, then close.
   initialize: async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
-    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    const { settle } = globalThis.e2e;
+    const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
     if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
     const client = c.value;
     notes.push(`negotiated ${client.protocolVersion} with ${JSON.stringify(client.serverInfo)}`);
@@ -69,8 +78,8 @@ const scenarios = {
   // tools/list, then tools/call add_numbers with numeric arguments.
   tools_call: async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
-    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    const { settle } = globalThis.e2e;
+    const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
     if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
     const client = c.value;
     const t = await settle(client.listTools());
@@ -93,10 +102,10 @@ const scenarios = {
   // that each default arrived with the right type.
   "elicitation-sep1034-client-defaults": async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
+    const { settle } = globalThis.e2e;
     const seen = [];
     const c = await settle(
-      window.McpClient.connect(url, {
+      globalThis.McpClient.connect(url, {
         clientInfo,
         onElicitation: async (req) => {
           seen.push(req);
@@ -128,15 +137,16 @@ const scenarios = {
   // The mock takes ANY GET for the reconnection, including the listening stream the library
   // opens right after the handshake; on a loaded machine that GET was seen arriving after the
   // tools/call POST, and the suite then judged it "-49 ms, too early, no Last-Event-ID". So this
-  // scenario waits (from Node, on the page's network events) until the listening GET has its
-  // response before it calls the tool. That only orders the test; the library is unchanged.
+  // scenario waits (on the client's network events: the page's, or Node's fetch) until the
+  // listening GET has its response before it calls the tool. That only orders the test; the
+  // library is unchanged.
   "sse-retry": [
     async ({ url, clientInfo }) => {
       const notes = [];
-      const { settle } = window.e2e;
-      const c = await settle(window.McpClient.connect(url, { clientInfo }));
+      const { settle } = globalThis.e2e;
+      const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
       if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
-      window.conformanceClient = c.value;
+      globalThis.conformanceClient = c.value;
       notes.push(`negotiated ${c.value.protocolVersion}`);
       const t = await settle(c.value.listTools());
       if (!t.ok) return { ok: false, step: "listTools", error: t.error, notes };
@@ -145,8 +155,8 @@ const scenarios = {
     { node: (ctx) => ctx.waitForListeningGet(5000) },
     async () => {
       const notes = [];
-      const { settle } = window.e2e;
-      const client = window.conformanceClient;
+      const { settle } = globalThis.e2e;
+      const client = globalThis.conformanceClient;
       const t0 = performance.now();
       const r = await settle(client.callTool("test_reconnection", {}, { timeoutMs: 15000 }));
       notes.push(`callTool settled after ${Math.round(performance.now() - t0)} ms`);
@@ -166,8 +176,8 @@ const scenarios = {
   // it, then carry _meta and the MCP-Protocol-Version header on every request.
   "request-metadata": async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
-    const c = await settle(window.McpClient.connect(url, { clientInfo, onElicitation: async () => ({ action: "decline" }) }));
+    const { settle } = globalThis.e2e;
+    const c = await settle(globalThis.McpClient.connect(url, { clientInfo, onElicitation: async () => ({ action: "decline" }) }));
     if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
     notes.push(`negotiated ${c.value.protocolVersion}`);
     if (c.value.protocolVersion !== "2026-07-28") return { ok: false, step: "connect", error: `expected 2026-07-28, got ${c.value.protocolVersion}`, notes };
@@ -181,10 +191,10 @@ const scenarios = {
   // to an unrelated call, and a result without resultType is complete.
   "sep-2322-client-request-state": async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
+    const { settle } = globalThis.e2e;
     let asked = 0;
     const c = await settle(
-      window.McpClient.connect(url, {
+      globalThis.McpClient.connect(url, {
         clientInfo,
         onElicitation: async () => {
           asked++;
@@ -210,8 +220,8 @@ const scenarios = {
   // Mcp-Method on every POST, Mcp-Name on tools/call, resources/read and prompts/get.
   "http-standard-headers": async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
-    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    const { settle } = globalThis.e2e;
+    const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
     if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
     const client = c.value;
     const steps = [
@@ -244,8 +254,8 @@ const scenarios = {
   // Mcp-Param-* headers (base64 sentinel for unsafe values), null ones omitted.
   "http-custom-headers": async ({ url, clientInfo, context }) => {
     const notes = [];
-    const { settle } = window.e2e;
-    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    const { settle } = globalThis.e2e;
+    const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
     if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
     const client = c.value;
     const t = await settle(client.listTools());
@@ -264,8 +274,8 @@ const scenarios = {
   // those, so calling every tool it lists must call only valid_tool.
   "http-invalid-tool-headers": async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
-    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    const { settle } = globalThis.e2e;
+    const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
     if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
     const client = c.value;
     const t = await settle(client.listTools());
@@ -284,8 +294,8 @@ const scenarios = {
   // A tool's inputSchema has a network-URI $ref: listing (and calling) must not fetch it.
   "json-schema-ref-no-deref": async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
-    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    const { settle } = globalThis.e2e;
+    const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
     if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
     const t = await settle(c.value.listAllTools());
     if (!t.ok) return { ok: false, step: "listAllTools", error: t.error, notes };
@@ -298,8 +308,8 @@ const scenarios = {
   // hands it back verbatim through the echo tool and the suite compares.
   "json-schema-2020-12-preservation": async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
-    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    const { settle } = globalThis.e2e;
+    const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
     if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
     const client = c.value;
     const t = await settle(client.listTools());
@@ -321,6 +331,7 @@ const scenarios = {
 // back; the library exchanges it, connects, and the runner lists and calls the tools.
 const authFlow = {
   node: async ({ page, args }) => {
+    if (!page) return { ok: false, step: "auth", error: "this scenario signs in through a popup and needs a browser (tests/conformance/browser-only.txt)" };
     // One scenario also signs out and signs in again: the next request asks the user anew.
     const signOutAgain = scenario === "auth/metadata-default";
     await page.evaluate(({ url, clientInfo, context, signOutAgain }) => {
@@ -422,10 +433,33 @@ for (const name of [
 
 // ---------------------------------------------------------------------------------------------
 
-// What the page exchanged with the scenario's server, printed when the run fails:
+// What the client exchanged with the scenario's server, printed when the run fails:
 // "POST / initialize -> 200 application/json {...}".
 const trace = [];
 const bodyReads = [];
+// A GET answered 200 on the scenario's server: the library's listening stream (see sse-retry).
+function sawListeningGet(status, type) {
+  listeningGets.push(`${status} ${type}`);
+  for (const wake of listeningWaiters.splice(0)) wake();
+}
+function jsonRpcMethod(body) {
+  try {
+    return JSON.parse(body || "null")?.method ?? "(response)";
+  } catch {
+    return "(unparsable body)";
+  }
+}
+function traceBody(entry, text) {
+  bodyReads.push(
+    text.then(
+      (body) => {
+        if (body) entry.line += ` ${body.length > 300 ? body.slice(0, 300) + "…" : body}`;
+      },
+      () => {},
+    ),
+  );
+}
+
 function traceNetwork(page, serverOrigin) {
   page.on("response", async (response) => {
     const request = response.request();
@@ -433,30 +467,13 @@ function traceNetwork(page, serverOrigin) {
       if (response.status() >= 400) trace.push({ line: `(page) ${request.method()} ${request.url()} -> ${response.status()}` });
       return;
     }
-    let what = "";
-    try {
-      what = JSON.parse(request.postData() || "null")?.method ?? "(response)";
-    } catch {
-      what = "(unparsable body)";
-    }
+    const what = jsonRpcMethod(request.postData());
     const type = response.headers()["content-type"] || "";
-    if (request.method() === "GET" && response.status() === 200) {
-      listeningGets.push(`${response.status()} ${type}`);
-      for (const wake of listeningWaiters.splice(0)) wake();
-    }
+    if (request.method() === "GET" && response.status() === 200) sawListeningGet(response.status(), type);
     const entry = { line: `${request.method()} ${new URL(request.url()).pathname} ${request.method() === "POST" ? what : ""} -> ${response.status()} ${type}` };
     if (request.headers()["last-event-id"]) entry.line += ` (sent Last-Event-ID ${request.headers()["last-event-id"]})`;
     trace.push(entry);
-    if (!type.startsWith("text/event-stream")) {
-      bodyReads.push(
-        response.text().then(
-          (body) => {
-            if (body) entry.line += ` ${body.length > 300 ? body.slice(0, 300) + "…" : body}`;
-          },
-          () => {},
-        ),
-      );
-    }
+    if (!type.startsWith("text/event-stream")) traceBody(entry, response.text());
   });
   page.on("requestfailed", (request) => {
     if (new URL(request.url()).origin !== serverOrigin) return;
@@ -470,7 +487,35 @@ function traceNetwork(page, serverOrigin) {
   });
 }
 
-// Resolves once the page has had a 200 answer to a GET on the scenario's server (the library's
+// Node mode's counterpart of traceNetwork: the library calls the global fetch at each request,
+// so a wrapper sees what the page's network events would.
+function traceFetch(serverOrigin) {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+    if (url.origin !== serverOrigin) return realFetch(input, init);
+    const method = (init?.method ?? input?.method ?? "GET").toUpperCase();
+    const headers = new Headers(init?.headers);
+    const what = method === "POST" ? jsonRpcMethod(typeof init?.body === "string" ? init.body : null) : "";
+    const entry = { line: `${method} ${url.pathname} ${what}` };
+    trace.push(entry);
+    let response;
+    try {
+      response = await realFetch(input, init);
+    } catch (e) {
+      entry.line += ` failed: ${e?.cause?.message || e?.message || e}`;
+      throw e;
+    }
+    const type = response.headers.get("content-type") || "";
+    entry.line += ` -> ${response.status} ${type}`;
+    if (headers.get("last-event-id")) entry.line += ` (sent Last-Event-ID ${headers.get("last-event-id")})`;
+    if (method === "GET" && response.status === 200) sawListeningGet(response.status, type);
+    if (!type.startsWith("text/event-stream")) traceBody(entry, response.clone().text());
+    return response;
+  };
+}
+
+// Resolves once the client has had a 200 answer to a GET on the scenario's server (the library's
 // listening stream), or after `timeoutMs` (a client may not open one; that is noted, not failed).
 const listeningGets = [];
 const listeningWaiters = [];
@@ -495,6 +540,9 @@ let staticServer;
 let browser;
 let page;
 let cleaningUp;
+// Node mode: rejections nobody handled. Node would end the process on the first one; they are
+// reported instead, like the page's errors, and fail the run.
+const unhandled = [];
 
 function cleanup() {
   cleaningUp ??= (async () => {
@@ -511,6 +559,23 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) {
   });
 }
 
+// Loads the package as a Node app would and gives the scenario functions the globals the page
+// gives them. Nothing named window: the library must take this for Node, not a browser.
+async function startNode(serverOrigin) {
+  const nodeEntry = path.join(REPO_ROOT, "pkg", "node.js");
+  if (!fs.existsSync(nodeEntry)) throw new Error(`${path.relative(REPO_ROOT, nodeEntry)} is missing`);
+  if (typeof globalThis.window !== "undefined") throw new Error("globalThis.window is defined in Node mode");
+  process.on("unhandledRejection", (reason) => {
+    unhandled.push(String(reason?.stack || reason));
+    log(`unhandled rejection: ${reason?.stack || reason}`);
+  });
+  const mcp = await import(pathToFileURL(nodeEntry).href);
+  globalThis.McpClient = mcp.McpClient;
+  globalThis.e2e = { settle, track };
+  traceFetch(serverOrigin);
+  log(`Node ${process.version}, ${path.relative(REPO_ROOT, nodeEntry)} loaded; server ${serverUrl}`);
+}
+
 async function main() {
   const run = scenarios[scenario];
   if (!run) {
@@ -518,14 +583,19 @@ async function main() {
       `no runner for scenario "${scenario}" (MCP_CONFORMANCE_SCENARIO); known: ${Object.keys(scenarios).join(", ")}`,
     );
   }
+  if (RUNTIME !== "browser" && RUNTIME !== "node") throw new Error(`CONFORMANCE_RUNTIME must be "browser" or "node", got ${JSON.stringify(RUNTIME)}`);
   if (!/^https?:\/\//.test(serverUrl || "")) throw new Error(`the last argument must be the server URL, got ${JSON.stringify(serverUrl)}`);
   if (!fs.existsSync(PKG_JS)) throw new Error(`${path.relative(REPO_ROOT, PKG_JS)} is missing: run make pkg`);
 
-  staticServer = await startStatic({ root: REPO_ROOT });
-  browser = await launchBrowser({ disableWebSecurity: true });
-  page = await openClientPage(browser, staticServer.origin);
-  traceNetwork(page, new URL(serverUrl).origin);
-  log(`page ${staticServer.origin} ready; server ${serverUrl}`);
+  if (RUNTIME === "node") {
+    await startNode(new URL(serverUrl).origin);
+  } else {
+    staticServer = await startStatic({ root: REPO_ROOT });
+    browser = await launchBrowser({ disableWebSecurity: true });
+    page = await openClientPage(browser, staticServer.origin);
+    traceNetwork(page, new URL(serverUrl).origin);
+    log(`page ${staticServer.origin} ready; server ${serverUrl}`);
+  }
 
   // Scenarios that need data (tool arguments, credentials) get it from MCP_CONFORMANCE_CONTEXT.
   let context = null;
@@ -533,13 +603,18 @@ async function main() {
   const arg = JSON.stringify({ url: serverUrl, clientInfo: clientInfo(), context });
   const ctx = { page, waitForListeningGet, args: { url: serverUrl, clientInfo: clientInfo(), context } };
   for (const step of Array.isArray(run) ? run : [run]) {
-    const outcome = typeof step === "function" ? await page.evaluate(`(${step.toString()})(${arg})`) : await step.node(ctx);
+    let outcome;
+    if (typeof step !== "function") outcome = await step.node(ctx);
+    // The same JSON the page gets, so neither runtime sees anything the other does not.
+    else if (RUNTIME === "node") outcome = await step(JSON.parse(arg));
+    else outcome = await page.evaluate(`(${step.toString()})(${arg})`);
     for (const note of outcome.notes ?? []) log(note);
     if (!outcome.ok) {
       const error = typeof outcome.error === "string" ? outcome.error : JSON.stringify(outcome.error);
       throw new Error(`step "${outcome.step}" failed: ${error}`);
     }
   }
+  if (unhandled.length) throw new Error(`${unhandled.length} unhandled rejection(s) in Node mode`);
 }
 
 async function reportFailure(message) {
@@ -548,6 +623,7 @@ async function reportFailure(message) {
   if (trace.length) log(`exchanges with the server:\n  ${trace.map((e) => e.line).join("\n  ")}`);
   const diag = pageDiagnostics(page);
   if (diag) log(diag);
+  if (unhandled.length) log(`unhandled rejections:\n  ${unhandled.join("\n  ")}`);
 }
 
 let timedOut = false;

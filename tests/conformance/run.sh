@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the official MCP conformance suite's client scenarios (tests/conformance/scenarios.txt)
-# against the built package in headless Chromium, and compares the outcome with
+# against the built package in headless Chromium (or in plain Node), and compares the outcome with
 # tests/conformance/expected-failures.txt:
 #   - an unlisted scenario that fails fails the run;
 #   - a listed scenario that fails is fine (its reason is printed);
@@ -11,6 +11,10 @@
 # Usage: bash tests/conformance/run.sh [scenario...]     (default: every line of scenarios.txt)
 # Environment: CONFORMANCE_SUITE=alpha runs the suite pinned in tests/conformance/alpha (its own
 #              package.json, scenarios.txt and expected-failures.txt; the same client.mjs),
+#              CONFORMANCE_RUNTIME=node runs client.mjs's scenarios in Node on pkg/node.js, no
+#              browser, skipping the scenarios of tests/conformance/browser-only.txt (each is
+#              printed with its reason); the client runs on the Node that runs this script (the
+#              suite's own Node 22 would hide a problem of the oldest supported Node, 20),
 #              CONFORMANCE_SCENARIO_TIMEOUT (seconds per scenario, default 90),
 #              CONFORMANCE_VERBOSE=1 (print the suite's output for every scenario).
 set -euo pipefail
@@ -21,6 +25,14 @@ root="$(cd "$here/../.." && pwd)"
 suite="$here${CONFORMANCE_SUITE:+/$CONFORMANCE_SUITE}"
 [ -d "$suite" ] || { echo "conformance: no suite folder $suite" >&2; exit 2; }
 cd "$root"
+runtime="${CONFORMANCE_RUNTIME:-browser}"
+case "$runtime" in
+  browser) client_command="node tests/conformance/client.mjs" ;;
+  # npx puts the suite's Node 22 first on PATH: name this shell's node by its path instead.
+  node) client_command="$(command -v node) tests/conformance/client.mjs" ;;
+  *) echo "conformance: CONFORMANCE_RUNTIME must be browser or node, not \"$runtime\"" >&2; exit 2 ;;
+esac
+export CONFORMANCE_RUNTIME="$runtime"
 per_scenario_timeout="${CONFORMANCE_SCENARIO_TIMEOUT:-90}"
 # The suite kills the client after --timeout (its default, 30 s, was too tight on a loaded 2-core
 # machine, where one scenario took 16 s); client.mjs gives up 5 s before that, with diagnostics.
@@ -36,8 +48,9 @@ if [ ! -f "$suite/node_modules/.package-lock.json" ] || [ "$suite/package-lock.j
   say "npm ci in ${suite#$root/}"
   (cd "$suite" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-# 2. playwright-core comes with the end-to-end tests' packages (client.mjs uses their harness).
-if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+# 2. playwright-core comes with the end-to-end tests' packages (client.mjs uses their harness;
+#    Node mode needs none of it).
+if [ "$runtime" = browser ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
   say "tests/e2e/node_modules is missing: make install"
   make --no-print-directory install
 fi
@@ -48,7 +61,7 @@ if [ ! -f pkg/mcp_web_client.js ]; then
 fi
 
 conformance() { npx --prefix "$suite" --no-install conformance "$@"; }
-say "suite: $(cd "$suite" && node -p 'require("./node_modules/@modelcontextprotocol/conformance/package.json").version')"
+say "suite: $(cd "$suite" && node -p 'require("./node_modules/@modelcontextprotocol/conformance/package.json").version'); client in $(if [ "$runtime" = node ]; then echo "Node $(node --version)"; else echo "headless Chromium"; fi)"
 
 # The scenario list (comments and blank lines ignored), and the expected failures.
 read_list() { sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^[[:space:]]*$/d' "$1" | awk '{print $1}'; }
@@ -71,6 +84,16 @@ for name in "${!expected[@]}"; do
     exit 2
   fi
 done
+# Node mode: the scenarios that need a browser, with why (one list for both suites).
+declare -A browser_only=()
+if [ "$runtime" = node ]; then
+  while IFS= read -r line; do
+    name="$(printf '%s\n' "$line" | sed -e 's/#.*//' | awk '{print $1}')"
+    [ -n "$name" ] || continue
+    reason="$(printf '%s\n' "$line" | sed -n 's/^[^#]*#[[:space:]]*//p')"
+    browser_only["$name"]="${reason:-no reason given}"
+  done < "$here/browser-only.txt"
+fi
 
 # A note (not a failure) when the installed suite has non-auth client scenarios we do not run.
 upstream="$(conformance list --client | strip_ansi | sed -nE 's/^  - ([^ ]+).*/\1/p' | grep -v '^auth/' || true)"
@@ -83,13 +106,14 @@ done
 passed=0
 failed=0
 expected_failed=0
+skipped=0
 start_all=$SECONDS
 # One run of a scenario: sets $output and $status.
 run_scenario() {
   set +e
   output="$(timeout --kill-after=10 "$per_scenario_timeout" \
     npx --prefix "$suite" --no-install conformance client \
-      --command "node tests/conformance/client.mjs" --scenario "$1" --timeout "$client_timeout_ms" 2>&1 | strip_ansi)"
+      --command "$client_command" --scenario "$1" --timeout "$client_timeout_ms" 2>&1 | strip_ansi)"
   status=${PIPESTATUS[0]}
   set -e
   if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
@@ -123,7 +147,23 @@ timing_only() {
 # scenario runs once more, and only a second stall fails the run.
 stalled() { [ "$status" -ne 0 ] && printf '%s\n' "$output" | grep -q 'did not finish within'; }
 
+# The skipped ones, named once per reason (they share one, which would fill a screen).
+declare -A skipped_by_reason=()
+to_run=()
 for name in "${scenarios[@]}"; do
+  if [ -n "${browser_only[$name]+x}" ]; then
+    skipped=$((skipped + 1))
+    skipped_by_reason["${browser_only[$name]}"]+=" $name"
+  else
+    to_run+=("$name")
+  fi
+done
+for reason in "${!skipped_by_reason[@]}"; do
+  say "skip in Node:${skipped_by_reason[$reason]}"
+  say "  (why: $reason)"
+done
+
+for name in ${to_run[@]+"${to_run[@]}"}; do
   t0=$SECONDS
   run_scenario "$name"
   if stalled; then
@@ -160,6 +200,6 @@ for name in "${scenarios[@]}"; do
   fi
 done
 
-say "${#scenarios[@]} scenarios in $((SECONDS - start_all)) s; ${expected_failed} expected failures (${suite#$root/}/expected-failures.txt)"
+say "${#scenarios[@]} scenarios in $((SECONDS - start_all)) s; ${expected_failed} expected failures (${suite#$root/}/expected-failures.txt)$(if [ "$runtime" = node ]; then echo "; ${skipped} skipped in Node (tests/conformance/browser-only.txt)"; fi)"
 echo "conformance: ${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]
