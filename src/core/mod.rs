@@ -14,4 +14,5 @@ pub mod modern;
 pub mod model;
 pub mod negotiate;
 pub mod oauth;
+pub mod schema;
 pub mod sse;
