@@ -72,4 +72,4 @@ demo: pkg
 
 clean:
 	cargo clean
-	rm -rf $(filter-out pkg/elicitation-complete.js pkg/oauth-callback.js pkg/elicitation-dialog.js pkg/elicitation-dialog.d.ts pkg/encrypted-store.js pkg/encrypted-store.d.ts pkg/node.js pkg/node.d.ts pkg/README.md,$(wildcard pkg/*))
+	rm -rf $(filter-out pkg/elicitation-complete.js pkg/oauth-callback.js pkg/elicitation-dialog.js pkg/elicitation-dialog.d.ts pkg/encrypted-store.js pkg/encrypted-store.d.ts pkg/node.js pkg/node.d.ts pkg/skills.js pkg/skills.d.ts pkg/README.md,$(wildcard pkg/*))

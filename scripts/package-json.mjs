@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, existsSync, copyFileSync } from "node:fs";
 
 const path = new URL("../pkg/package.json", import.meta.url);
 const pkg = JSON.parse(readFileSync(path, "utf8"));
-const extras = ["elicitation-complete.js", "oauth-callback.js", "elicitation-dialog.js", "elicitation-dialog.d.ts", "encrypted-store.js", "encrypted-store.d.ts", "node.js", "node.d.ts"].filter((f) => existsSync(new URL(`../pkg/${f}`, import.meta.url)));
+const extras = ["elicitation-complete.js", "oauth-callback.js", "elicitation-dialog.js", "elicitation-dialog.d.ts", "encrypted-store.js", "encrypted-store.d.ts", "node.js", "node.d.ts", "skills.js", "skills.d.ts"].filter((f) => existsSync(new URL(`../pkg/${f}`, import.meta.url)));
 // The licences of Cargo.toml's `MIT OR Apache-2.0`, whether or not wasm-pack copied them.
 const licences = ["LICENSE-MIT", "LICENSE-APACHE"];
 for (const f of licences) copyFileSync(new URL(`../${f}`, import.meta.url), new URL(`../pkg/${f}`, import.meta.url));
@@ -25,6 +25,7 @@ pkg.exports = {
   "./oauth-callback.js": "./oauth-callback.js",
   "./elicitation-dialog.js": { types: "./elicitation-dialog.d.ts", default: "./elicitation-dialog.js" },
   "./encrypted-store.js": { types: "./encrypted-store.d.ts", default: "./encrypted-store.js" },
+  "./skills.js": { types: "./skills.d.ts", default: "./skills.js" },
 };
 // node.js loads the module when imported: a bundler targeting Node must not drop it as a bare
 // re-export.

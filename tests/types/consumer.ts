@@ -44,6 +44,7 @@ import init, {
   type Tool,
 } from "../../pkg/mcp_web_client.js";
 import { encryptedStore, type EncryptedStore } from "../../pkg/encrypted-store.js";
+import { getSkill, listSkills, parseFrontmatter, readSkill, readSkillFile, supportsSkills, SKILLS_EXTENSION, type Skill, type SkillDocument, type SkillVerificationErrorData, type ListSkillsResult, type FrontmatterValue } from "../../pkg/skills.js";
 
 // ---- type-level assertions ---------------------------------------------------------------
 
@@ -287,6 +288,39 @@ export async function app(url: string): Promise<void> {
 
 export function syncStart(bytes: ArrayBuffer): void {
   initSync({ module: bytes });
+}
+
+// ---- the skills add-on (pkg/skills.js) -------------------------------------------------------
+
+export async function skills(client: McpClient): Promise<void> {
+  assertType<Equals<typeof SKILLS_EXTENSION, "io.modelcontextprotocol/skills">>();
+  if (!supportsSkills(client)) return;
+  const listed = await listSkills(client, { maxPages: 10, timeoutMs: 5000 });
+  assertType<Equals<typeof listed, ListSkillsResult>>();
+  const entry: Skill | undefined = listed.skills[0];
+  if (!entry) return;
+  if (entry.resources !== "dynamic") assertType<Equals<(typeof entry.resources)[number]["size"], number>>();
+  assertType<Equals<typeof entry.frontmatter.name, string>>();
+  const doc = await readSkill(client, entry, { allowDynamic: true });
+  assertType<Equals<typeof doc, SkillDocument>>();
+  assertType<Equals<typeof doc.body, string>>();
+  const file = await readSkillFile(client, entry, "references/FORMS.md");
+  assertType<Equals<typeof file, ReadResourceResult["contents"][number]>>();
+  assertType<Equals<Awaited<ReturnType<typeof getSkill>>, Skill>>();
+  const fm = parseFrontmatter(doc.text).frontmatter;
+  assertType<Equals<(typeof fm)[string], FrontmatterValue>>();
+  try {
+    await readSkill(client, entry);
+  } catch (e) {
+    const data = (e as McpError).data as SkillVerificationErrorData;
+    assertType<Equals<typeof data.check, "unlisted" | "dynamic" | "content" | "size" | "digest" | "frontmatter">>();
+  }
+  // A client-shaped fake is accepted too.
+  await listSkills({ request: client.request.bind(client), readResource: client.readResource.bind(client), serverCapabilities: {} });
+  // @ts-expect-error readSkill needs an entry, not its URI
+  await readSkill(client, entry.uri);
+  // @ts-expect-error maxPages is a number
+  await listSkills(client, { maxPages: "10" });
 }
 
 // ---- misuse the declarations must reject ---------------------------------------------------
