@@ -326,9 +326,9 @@ const scenarios = {
   // Skills (pkg/skills.js): listing must read no skill file; the suite counts resources/read.
   "sep-2640-client-no-prefetch": async ({ url, clientInfo }) => {
     const notes = [];
-    const { settle } = window.e2e;
-    const { listSkills } = await import("/pkg/skills.js");
-    const c = await settle(window.McpClient.connect(url, { clientInfo }));
+    const { settle } = globalThis.e2e;
+    const { listSkills } = await import(globalThis.SKILLS_MODULE ?? "/pkg/skills.js");
+    const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
     if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
     const l = await settle(listSkills(c.value));
     if (!l.ok) return { ok: false, step: "listSkills", error: l.error, notes };
@@ -342,29 +342,31 @@ const scenarios = {
 // The server tampers with SKILL.md (`check`: digest, size or frontmatter); readSkill must refuse
 // it with -33030 for that check, and the runner goes on to a supporting file only if it did not
 // (which the suite then fails).
+// (A Node-side step because the body needs `check`: in the browser it goes through
+// page.evaluate, in Node mode it runs here, on the same globals.)
 const skillsVerify = (check) => ({
-  node: ({ page, args }) =>
-    page.evaluate(async ({ url, clientInfo, check }) => {
-      const notes = [];
-      const { settle } = window.e2e;
-      const { listSkills, readSkill, readSkillFile } = await import("/pkg/skills.js");
-      const c = await settle(window.McpClient.connect(url, { clientInfo }));
-      if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
-      const l = await settle(listSkills(c.value));
-      if (!l.ok) return { ok: false, step: "listSkills", error: l.error, notes };
-      const [entry] = l.value.skills;
-      if (!entry) return { ok: false, step: "listSkills", error: `no valid entry: ${JSON.stringify(l.value.invalid)}`, notes };
-      const r = await settle(readSkill(c.value, entry));
-      if (r.ok) {
-        await settle(readSkillFile(c.value, entry, "references/FORMS.md"));
-        return { ok: false, step: "readSkill", error: `the tampered SKILL.md was accepted: ${JSON.stringify(r.value.text)}`, notes };
-      }
-      notes.push(`readSkill refused: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.data)}`);
-      if (r.error.code !== -33030 || r.error.data?.check !== check) return { ok: false, step: "readSkill", error: `expected -33030 with check "${check}"`, notes };
-      await c.value.close();
-      return { ok: true, notes };
-    }, { ...args, check }),
+  node: ({ page, args }) => (page ? page.evaluate(verifySkill, { ...args, check }) : verifySkill({ ...args, check })),
 });
+async function verifySkill({ url, clientInfo, check }) {
+  const notes = [];
+  const { settle } = globalThis.e2e;
+  const { listSkills, readSkill, readSkillFile } = await import(globalThis.SKILLS_MODULE ?? "/pkg/skills.js");
+  const c = await settle(globalThis.McpClient.connect(url, { clientInfo }));
+  if (!c.ok) return { ok: false, step: "connect", error: c.error, notes };
+  const l = await settle(listSkills(c.value));
+  if (!l.ok) return { ok: false, step: "listSkills", error: l.error, notes };
+  const [entry] = l.value.skills;
+  if (!entry) return { ok: false, step: "listSkills", error: `no valid entry: ${JSON.stringify(l.value.invalid)}`, notes };
+  const r = await settle(readSkill(c.value, entry));
+  if (r.ok) {
+    await settle(readSkillFile(c.value, entry, "references/FORMS.md"));
+    return { ok: false, step: "readSkill", error: `the tampered SKILL.md was accepted: ${JSON.stringify(r.value.text)}`, notes };
+  }
+  notes.push(`readSkill refused: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.data)}`);
+  if (r.error.code !== -33030 || r.error.data?.check !== check) return { ok: false, step: "readSkill", error: `expected -33030 with check "${check}"`, notes };
+  await c.value.close();
+  return { ok: true, notes };
+}
 scenarios["sep-2640-client-verify-digest"] = [skillsVerify("digest")];
 scenarios["sep-2640-client-verify-size"] = [skillsVerify("size")];
 scenarios["sep-2640-client-verify-frontmatter"] = [skillsVerify("frontmatter")];
@@ -617,6 +619,7 @@ async function startNode(serverOrigin) {
   const mcp = await import(pathToFileURL(nodeEntry).href);
   globalThis.McpClient = mcp.McpClient;
   globalThis.e2e = { settle, track };
+  globalThis.SKILLS_MODULE = pathToFileURL(path.join(REPO_ROOT, "pkg", "skills.js")).href;
   traceFetch(serverOrigin);
   log(`Node ${process.version}, ${path.relative(REPO_ROOT, nodeEntry)} loaded; server ${serverUrl}`);
 }
