@@ -279,7 +279,7 @@ impl McpClient {
                 attempt.headers = inner.param_headers(&params).map_err(|e| to_js(&e))?;
                 let error = match inner.mrtr("tools/call", &params, attempt).await {
                     // A modern server may run any call as a task: callTool waits for its end.
-                    Ok(result) if tasks::created(&result, inner.conn.is_modern()).is_some() && inner.conn.is_modern() => {
+                    Ok(result) if inner.conn.is_modern() && tasks::created(&result, true).is_some() => {
                         return tasks::McpTask::new(inner.clone(), result).wait(opts.clone()).await.map_err(|e| to_js(&e));
                     }
                     Ok(result) => return Ok(result),

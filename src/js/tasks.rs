@@ -161,7 +161,7 @@ impl McpTask {
     pub fn cancel(&self) -> Promise {
         let this = self.clone_handle();
         promise(async move {
-            let id = this.id()?;
+            let id = this.id().map_err(|e| to_js(&e))?;
             let answer = this.inner.conn.request("tasks/cancel", object(&[("taskId", id.into())]), this.options()).await.map_err(|e| to_js(&e))?;
             // 2025-11-25 answers with the task; the extension with an acknowledgement.
             match get(&answer, "status").is_string() {
@@ -188,8 +188,8 @@ impl McpTask {
         McpTask { inner: self.inner.clone(), state: self.state.clone(), answered: self.answered.clone() }
     }
 
-    fn id(&self) -> Result<String, JsValue> {
-        self.task_id().ok_or_else(|| to_js(&Error::InvalidArgument("the server ran this call at once: there is no task".into())))
+    fn id(&self) -> Result<String, Error> {
+        self.task_id().ok_or_else(|| Error::InvalidArgument("the server ran this call at once: there is no task".into()))
     }
 
     fn options(&self) -> RequestOptions {
@@ -207,7 +207,7 @@ impl McpTask {
     }
 
     async fn fetch(&self) -> Result<JsValue, Error> {
-        let id = self.task_id().ok_or_else(|| Error::InvalidArgument("the server ran this call at once: there is no task".into()))?;
+        let id = self.id()?;
         let task = self.inner.conn.request("tasks/get", object(&[("taskId", id.into())]), self.options()).await?;
         if !get(&task, "status").is_string() {
             return Err(invalid_result("tasks/get", "the task has no status"));

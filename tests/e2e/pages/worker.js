@@ -5,6 +5,8 @@
 // Firefox's WebDriver BiDi cannot evaluate in worker realms and Playwright has no handle on
 // SharedWorkers, so that small RPC is how those are driven.
 
+import { settle, track } from "./helpers.mjs"; // the same helpers as the page's
+
 // An error as text; Firefox's `stack` leaves out the message, so both.
 const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e));
 
@@ -12,37 +14,6 @@ const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}\n${e.stac
 const errors = [];
 self.addEventListener("error", (e) => errors.push(`error: ${e.message}`));
 self.addEventListener("unhandledrejection", (e) => errors.push(`unhandled rejection: ${describe(e.reason)}`));
-
-// Results of a promise as plain data: neither evaluate nor postMessage keeps an Error's fields.
-async function settle(promise) {
-  try {
-    return { ok: true, value: await promise };
-  } catch (e) {
-    return {
-      ok: false,
-      error: {
-        isError: e instanceof Error,
-        name: e?.name,
-        message: e?.message ?? String(e),
-        code: e?.code,
-        data: e?.data,
-        elicitations: e?.elicitations,
-      },
-    };
-  }
-}
-
-// Records events of `client` by name: events[name] = [detail, ...] with a receive time.
-function track(client, names) {
-  const events = {};
-  for (const name of names) {
-    events[name] = [];
-    client.addEventListener(name, (e) => {
-      events[name].push({ detail: e.detail, at: performance.now() });
-    });
-  }
-  return events;
-}
 
 const loaded = (async () => {
   try {
