@@ -7,8 +7,12 @@
 // still calls `await init()` gets the already-loaded module back.
 import { readFileSync } from "node:fs";
 import { initSync } from "./mcp_web_client.js";
+import { initSync as initOAuth } from "./oauth/mcp_web_client_oauth.js";
 
 initSync({ module: readFileSync(new URL("./mcp_web_client_bg.wasm", import.meta.url)) });
+// The OAuth module too, now: the client module imports it only when an app passes `auth`, and
+// its init() then finds it loaded instead of fetching a file: URL.
+initOAuth({ module: readFileSync(new URL("./oauth/mcp_web_client_oauth_bg.wasm", import.meta.url)) });
 
 export * from "./mcp_web_client.js";
 export { default } from "./mcp_web_client.js";

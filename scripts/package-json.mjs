@@ -9,7 +9,7 @@ const extras = ["elicitation-complete.js", "oauth-callback.js", "elicitation-dia
 // The licences of Cargo.toml's `MIT OR Apache-2.0`, whether or not wasm-pack copied them.
 const licences = ["LICENSE-MIT", "LICENSE-APACHE"];
 for (const f of licences) copyFileSync(new URL(`../${f}`, import.meta.url), new URL(`../pkg/${f}`, import.meta.url));
-pkg.files = [...new Set([...(pkg.files ?? []), ...extras, ...licences, "snippets"])];
+pkg.files = [...new Set([...(pkg.files ?? []), ...extras, ...licences, "snippets", "oauth"])];
 pkg.type = "module";
 pkg.exports = {
   // Conditions match in order: "browser" first, so a bundler that also sets "node" (Electron's

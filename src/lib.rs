@@ -15,6 +15,9 @@
 //! `core` never touches the network, the DOM or a clock: it builds and tests natively.
 //! `web` and `js` exist only on `wasm32` and only move bytes and events.
 
+// The OAuth module (the `oauth-module` build) uses only a part of the shared browser edge.
+#![cfg_attr(feature = "oauth-module", allow(dead_code))]
+
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]

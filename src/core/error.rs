@@ -130,13 +130,15 @@ pub enum Error {
     ElicitationDeclined { action: String },
     /// OAuth authorization with the server's authorization server failed.
     Authorization(AuthFailure),
+    /// An error the separately loaded OAuth module raised, carried across as it was.
+    Relayed(RpcError),
 }
 
 impl Error {
     pub fn code(&self) -> i64 {
         use codes::*;
         match self {
-            Error::Rpc(e) => e.code,
+            Error::Rpc(e) | Error::Relayed(e) => e.code,
             Error::Parse(_) => PARSE_ERROR,
             Error::InvalidMessage(_) => INVALID_MESSAGE,
             Error::HttpStatus { .. } => HTTP_STATUS,
@@ -172,7 +174,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Rpc(e) => f.write_str(&e.message),
+            Error::Rpc(e) | Error::Relayed(e) => f.write_str(&e.message),
             Error::Parse(e) => write!(f, "the server sent a message that is not valid JSON: {e}"),
             Error::InvalidMessage(m) => match m {
                 InvalidMessage::Version => f.write_str("the server sent a message without \"jsonrpc\": \"2.0\""),

@@ -20,7 +20,7 @@ use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptio
 use crate::web::json::stringify;
 use crate::web::timer::now_ms;
 use crate::web::fetch::Fetcher;
-use crate::web::oauth;
+use crate::web::auth_link::{self, AuthLink};
 
 #[path = "tasks.rs"]
 mod tasks;
@@ -105,9 +105,9 @@ impl McpClient {
     pub fn complete_authorization(#[wasm_bindgen(unchecked_param_type = "AuthOptions")] auth: JsValue, url: Option<String>) -> Promise {
         promise(async move {
             // No one is asked on the return page: the dialog stands in for a missing handler.
-            let settings = auth_settings(&auth, 0, true)?.ok_or_else(|| invalid_argument("completeAuthorization needs the auth options"))?;
+            let auth = optional(auth).ok_or_else(|| invalid_argument("completeAuthorization needs the auth options"))?;
             let url = url.or_else(|| web_sys::window()?.location().href().ok()).unwrap_or_default();
-            let server = oauth::Authorizer::complete(settings, Fetcher::new(None), &url).await.map_err(|e| to_js(&e))?;
+            let server = auth_link::complete(&auth, &auth_fallback(true), &url).await.map_err(|e| to_js(&e))?;
             let out = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&out, &"serverUrl".into(), &server.into());
             Ok(out.into())
@@ -125,7 +125,14 @@ impl McpClient {
             server: RefCell::new(JsValue::UNDEFINED),
             tasks: tasks::Live::default(),
         });
-        let auth = opts.auth.take().map(|settings| oauth::Authorizer::new(settings, Fetcher::new(opts.fetch.clone()), &url));
+        let auth = match opts.auth.take() {
+            Some((auth, fallback)) => {
+                let fetch = arg(opts.fetch.clone());
+                let closed_grace_ms = opts.elicitations.settings.closed_grace_ms;
+                Some(Rc::new(AuthLink::open(&auth, &fetch, &url, closed_grace_ms, &fallback).await.map_err(|e| to_js(&e))?))
+            }
+            None => None,
+        };
         let config = Config {
             url: url.clone(),
             headers: opts.headers.clone(),
@@ -718,7 +725,9 @@ impl Inner {
 /// The parsed `connect` options.
 struct Options {
     headers: Vec<(String, String)>,
-    auth: Option<oauth::Settings>,
+    /// The `auth` option as given (checked by the OAuth module, loaded when it is set) and what
+    /// stands in for a missing `auth.onAuthorization`: the dialog, with `elicitationUi: "dialog"`.
+    auth: Option<(JsValue, JsValue)>,
     fetch: Option<Function>,
     timeout_ms: u32,
     max_message_bytes: usize,
@@ -832,9 +841,9 @@ impl Options {
         if roots.is_some() {
             caps.push(r#""roots":{"listChanged":true}"#);
         }
-        let closed_grace_ms = elicitations.settings.closed_grace_ms;
+        let dialog = get(&o, "elicitationUi").as_string().as_deref() == Some("dialog");
         Ok(Options {
-            auth: auth_settings(&get(&o, "auth"), closed_grace_ms, get(&o, "elicitationUi").as_string().as_deref() == Some("dialog"))?,
+            auth: optional(get(&o, "auth")).map(|a| (a, auth_fallback(dialog))),
             cache: get(&o, "cache").as_bool().unwrap_or(true),
             headers,
             fetch: func("fetch")?,
@@ -850,50 +859,13 @@ impl Options {
     }
 }
 
-/// The `auth` option: `{ onAuthorization, redirectUri, clientId?, clientSecret?, clientName?, clientMetadataUrl?, timeoutMs?, storage?, mode? }`.
-/// `dialog`: the library's dialog asks the user when `onAuthorization` is absent.
-fn auth_settings(a: &JsValue, closed_grace_ms: u32, dialog: bool) -> Result<Option<oauth::Settings>, JsValue> {
-    if a.is_undefined() || a.is_null() {
-        return Ok(None);
+/// What answers `auth.onAuthorization` when the app set none: the dialog, if it is the UI.
+fn auth_fallback(dialog: bool) -> JsValue {
+    if dialog {
+        super::dialog::authorization_handler().into()
+    } else {
+        JsValue::UNDEFINED
     }
-    let string = |k: &str| get(a, k).as_string();
-    let on_authorization = match get(a, "onAuthorization") {
-        f if f.is_undefined() && dialog => super::dialog::authorization_handler(),
-        f => f.dyn_into::<Function>().map_err(|_| invalid_argument("auth.onAuthorization must be a function (or set elicitationUi: \"dialog\")"))?,
-    };
-    let redirect_uri = string("redirectUri")
-        .filter(|u| web_sys::Url::new(u).is_ok())
-        .ok_or_else(|| invalid_argument("auth.redirectUri must be the absolute URL of the page that runs oauth-callback.js"))?;
-    let redirect = match string("mode").as_deref() {
-        None | Some("popup") => false,
-        Some("redirect") => true,
-        Some(_) => return Err(invalid_argument("auth.mode must be \"popup\" or \"redirect\"")),
-    };
-    let store = match get(a, "storage") {
-        v if v.is_undefined() || v.as_string().as_deref() == Some("memory") => None,
-        v if v.as_string().as_deref() == Some("session") => {
-            Some(oauth::Store::session().ok_or_else(|| invalid_argument("auth.storage \"session\": sessionStorage is not available here"))?)
-        }
-        v => Some(oauth::Store::custom(v).ok_or_else(|| invalid_argument("auth.storage must be \"memory\", \"session\" or an object with get, set and delete methods"))?),
-    };
-    if redirect && store.is_none() {
-        return Err(invalid_argument("auth.mode \"redirect\" needs auth.storage (\"session\" or your own): the flow and the grant must outlive the page"));
-    }
-    Ok(Some(oauth::Settings {
-        on_authorization,
-        redirect,
-        store,
-        redirect_uri,
-        client_id: string("clientId"),
-        client_secret: string("clientSecret"),
-        client_name: string("clientName").unwrap_or_else(|| "mcp-web-client".into()),
-        client_metadata_url: string("clientMetadataUrl"),
-        timeout_ms: match get(a, "timeoutMs").as_f64() {
-            Some(ms) => timeout_value(ms)?,
-            None => 10 * 60 * 1000,
-        },
-        closed_grace_ms,
-    }))
 }
 
 /// Bridges connection events and server requests to the app's callbacks and listeners.

@@ -14,7 +14,7 @@ extern "C" {
 
 pub fn to_js(error: &Error) -> JsValue {
     let data = match error {
-        Error::Rpc(e) => e.data.as_ref().and_then(|d| js_sys::JSON::parse(d).ok()).unwrap_or(JsValue::UNDEFINED),
+        Error::Rpc(e) | Error::Relayed(e) => e.data.as_ref().and_then(|d| js_sys::JSON::parse(d).ok()).unwrap_or(JsValue::UNDEFINED),
         Error::HttpStatus { status, .. } => {
             let o = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&o, &"status".into(), &(*status).into());

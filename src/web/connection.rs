@@ -17,7 +17,7 @@ use web_sys::{AbortSignal, Response};
 
 use super::fetch::{self, AbortOnDrop, BodyReader, Fetcher, HttpRequest};
 use super::listener::EventListener;
-use super::oauth::{Attempts, Authorizer};
+use super::auth_link::AuthLink;
 use super::slot::Slot;
 use super::timer::{sleep, Timeout};
 use crate::core::auth;
@@ -56,7 +56,7 @@ pub struct Config {
     /// Honour `ttlMs` / `cacheScope` on `server/discover` (the `cache` option).
     pub cache: bool,
     /// OAuth (the `auth` option): the token on every request, a 401/403 answered by a new one.
-    pub auth: Option<Rc<Authorizer>>,
+    pub auth: Option<Rc<AuthLink>>,
 }
 
 #[derive(Default, Clone)]
@@ -190,8 +190,8 @@ impl Connection {
             Ok(result) => Ok(Some(result)),
             Err(Error::Network(e)) => Err(Error::Network(e)),
             // The server wants a token whatever its era: asking again by `initialize` would
-            // only ask the user twice.
-            Err(e @ (Error::Authorization(_) | Error::AuthorizationRequired { .. })) => Err(e),
+            // only ask the user twice. (`Relayed`: what the OAuth module raised.)
+            Err(e @ (Error::Authorization(_) | Error::AuthorizationRequired { .. } | Error::Relayed(_))) => Err(e),
             Err(_) => {
                 let mut st = self.state.borrow_mut();
                 st.modern = false;
@@ -353,7 +353,7 @@ impl Connection {
         }
     }
 
-    pub fn authorizer(&self) -> Option<&Rc<Authorizer>> {
+    pub fn authorizer(&self) -> Option<&Rc<AuthLink>> {
         self.config.auth.as_ref()
     }
 
@@ -406,13 +406,13 @@ impl Connection {
     /// number of times.
     pub async fn request(self: &Rc<Self>, method: &str, params: JsValue, opts: RequestOptions) -> Outcome {
         let Some(auth) = self.config.auth.clone() else { return self.request_once(method, params, opts).await };
-        let mut spent = Attempts::default();
+        let mut spent = 0;
         loop {
             auth.prepare().await;
             let (generation, _) = auth.bearer();
             match self.request_once(method, params.clone(), opts.clone()).await {
                 Err(Error::AuthorizationRequired { status, hint }) => {
-                    if !auth.recover(generation, status, hint.clone(), &mut spent).await? {
+                    if !auth.recover(generation, status, &hint, &mut spent).await? {
                         return Err(Error::AuthorizationRequired { status, hint });
                     }
                 }

@@ -4,11 +4,17 @@
 //! Every browser resource here has one owner whose `Drop` releases it (a timer is cleared, a
 //! listener removed, a stream aborted), so a settled request leaves nothing behind.
 
+// The client module holds the connection and its link to OAuth; the OAuth module holds OAuth.
+#[cfg(not(feature = "oauth-module"))]
+pub mod auth_link;
+#[cfg(not(feature = "oauth-module"))]
 pub mod connection;
+#[cfg(feature = "oauth-module")]
 pub mod dpop;
 pub mod fetch;
 pub mod json;
 pub mod listener;
+#[cfg(feature = "oauth-module")]
 pub mod oauth;
 pub mod popup;
 pub mod slot;

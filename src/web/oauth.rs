@@ -187,6 +187,17 @@ pub struct Attempts {
     nonces: u32,
 }
 
+impl Attempts {
+    /// As one number, for the client module that carries it from retry to retry.
+    pub fn pack(&self) -> u32 {
+        self.reauthorized as u32 | self.step_ups.min(0xff) << 1 | self.nonces.min(0xff) << 9
+    }
+
+    pub fn unpack(bits: u32) -> Attempts {
+        Attempts { reauthorized: bits & 1 == 1, step_ups: bits >> 1 & 0xff, nonces: bits >> 9 & 0xff }
+    }
+}
+
 impl Authorizer {
     pub fn new(settings: Settings, fetcher: Fetcher, server_url: &str) -> Rc<Authorizer> {
         Rc::new(Authorizer {
