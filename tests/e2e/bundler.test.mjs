@@ -110,14 +110,17 @@ function entryChunk() {
   return entry;
 }
 
-test("vite build emits the .wasm as an asset and the dialog as its own chunk", T, (t) => {
+/** The client module's .wasm among the assets (the other one is the OAuth module's). */
+const clientWasm = () => assetsOf(".wasm").find((f) => f.startsWith("mcp_web_client_bg-"));
+
+test("vite build emits both .wasm modules as assets, and the dialog and the OAuth glue as chunks of their own", T, (t) => {
   t.diagnostic(viteOutput.trim().split("\n").filter((l) => /dist\/|built in/.test(l)).join(" | "));
-  const wasm = assetsOf(".wasm");
-  assert.equal(wasm.length, 1, `one .wasm in dist/assets: ${JSON.stringify(wasm)}`);
-  assert.ok(
-    fs.readFileSync(path.join(DIST, "assets", wasm[0])).equals(fs.readFileSync(path.join(PKG_DIR, "mcp_web_client_bg.wasm"))),
-    `dist/assets/${wasm[0]} is not pkg/mcp_web_client_bg.wasm`,
-  );
+  const all = assetsOf(".wasm");
+  assert.equal(all.length, 2, `two .wasm in dist/assets, the client's and the OAuth module's: ${JSON.stringify(all)}`);
+  const wasm = [clientWasm(), all.find((f) => f.startsWith("mcp_web_client_oauth_bg-"))];
+  for (const [asset, original] of [[wasm[0], "mcp_web_client_bg.wasm"], [wasm[1], "oauth/mcp_web_client_oauth_bg.wasm"]]) {
+    assert.ok(asset && fs.readFileSync(path.join(DIST, "assets", asset)).equals(fs.readFileSync(path.join(PKG_DIR, original))), `dist/assets/${asset} is not pkg/${original}`);
+  }
 
   const entry = entryChunk();
   const entryJs = fs.readFileSync(path.join(DIST, "assets", entry), "utf8");
@@ -128,6 +131,11 @@ test("vite build emits the .wasm as an asset and the dialog as its own chunk", T
   const withDialog = assetsOf(".js").filter((f) => fs.readFileSync(path.join(DIST, "assets", f), "utf8").includes("mcp-dialog"));
   assert.equal(withDialog.length, 1, `the dialog code is in one chunk: ${JSON.stringify(withDialog)}`);
   assert.notEqual(withDialog[0], entry, "the dialog was bundled into the entry chunk, not loaded on demand");
+
+  // The OAuth module's glue is a chunk of its own that the entry does not contain.
+  const withOAuth = assetsOf(".js").filter((f) => fs.readFileSync(path.join(DIST, "assets", f), "utf8").includes("oauthsession_new"));
+  assert.ok(withOAuth.length >= 1 && !withOAuth.includes(entry), `the OAuth glue is not in a chunk of its own: ${JSON.stringify(withOAuth)} (entry ${entry})`);
+  assert.ok(!entryJs.includes(wasm[1]), "the entry chunk names the OAuth module's .wasm itself");
 });
 
 /**
@@ -186,9 +194,11 @@ async function driveApp(t, origin) {
     assert.match(d.elicitation, /"action": "decline"/);
     assert.equal(d.dialog, "showElicitationDialog is a function");
 
-    // The wasm was fetched once, as application/wasm (what instantiateStreaming needs).
+    // The wasm was fetched once, as application/wasm (what instantiateStreaming needs); the
+    // OAuth module's never (this app passes no auth).
     const wasm = loaded.filter(([p]) => p.endsWith(".wasm"));
     assert.equal(wasm.length, 1, JSON.stringify(loaded));
+    assert.ok(!wasm[0][0].includes("oauth"), JSON.stringify(loaded));
     assert.deepEqual(wasm[0].slice(1), [200, "application/wasm"], JSON.stringify(wasm));
 
     assert.deepEqual(page.pageErrors, [], why);
@@ -205,7 +215,7 @@ async function driveApp(t, origin) {
 test("the built app runs: init, connect, tools, echo, the library's dialog, the app's dialog import", T, async (t) => {
   const { loaded, beforeDialog } = await driveApp(t, stat.origin);
   const entry = entryChunk();
-  const wasm = assetsOf(".wasm")[0];
+  const wasm = clientWasm();
   // The wasm came from the bundle's asset; the dialog chunk was fetched on demand, once, and
   // before the dialog opened (the library's import), so the app's own import reused it.
   assert.ok(loaded.some(([p]) => p === `/assets/${wasm}`), `/assets/${wasm} was not fetched: ${JSON.stringify(loaded)}`);
