@@ -80,6 +80,25 @@ describe("the package in Node", () => {
     assert.ok(exports.memory instanceof WebAssembly.Memory);
   });
 
+  // The OAuth module (pkg/oauth/) is imported by the first connect with `auth`: in Node too, where
+  // node.js instantiated it from disk. Its check of the option comes back as the client's error.
+  test("auth: the OAuth module loads in Node; a bad option is -33006, a good one connects", T, async () => {
+    const bad = await app.McpClient.connect(server.url, { auth: { redirectUri: "not a URL", onAuthorization() {} } }).then(
+      () => null,
+      (e) => e,
+    );
+    assert.equal(bad?.name, "McpError", String(bad));
+    assert.equal(bad.code, -33006);
+    assert.match(bad.message, /auth\.redirectUri/);
+    // server-everything asks for no token: the request goes out without one, and signOut() is harmless.
+    const asked = [];
+    const c = await app.McpClient.connect(server.url, { clientInfo, auth: { redirectUri: "http://127.0.0.1/cb", onAuthorization: (req) => asked.push(req) } });
+    c.signOut();
+    await c.ping();
+    assert.equal(asked.length, 0);
+    await c.close();
+  });
+
   test("connects over Streamable HTTP", T, async () => {
     client = await app.McpClient.connect(server.url, {
       clientInfo,
