@@ -131,6 +131,8 @@ function sizes() {
     oursMinified: sizeOf([wasm, path.join(DIST, "ours", "mcp_web_client.js")]),
     // The OAuth module: fetched only by a connect() with the auth option.
     oauth: sizeOf([path.join(PKG, "oauth", "mcp_web_client_oauth_bg.wasm"), ...jsFiles(path.join(PKG, "oauth"))]),
+    // `mcp-web-client/full`: the client with OAuth inside, one module.
+    full: sizeOf([path.join(PKG, "full", "mcp_web_client_bg.wasm"), ...jsFiles(path.join(PKG, "full"))]),
     sdk1: sizeOf([path.join(DIST, "sdk-v1.js")]),
     sdk2: sizeOf([path.join(DIST, "sdk-v2.js")]),
   };
@@ -335,6 +337,7 @@ function renderReport({ size, results, browserVersion, seconds }) {
   row("`.wasm` + esbuild-minified `.js`, gzip -9", kib(size.oursMinified.gz), kib(size.sdk1.gz), kib(size.sdk2.gz), null, 1);
   row("OAuth module (`oauth/`, fetched by the first connect with `auth`), gzip -9", kib(size.oauth.gz), null, null, null, 1);
   row("as shipped + OAuth module, gzip -9 (an app that uses `auth`)", kib(size.oursShipped.gz + size.oauth.gz), kib(size.sdk1.gz), kib(size.sdk2.gz), null, 1);
+  row("`mcp-web-client/full` (OAuth inside, one module) as shipped, gzip -9", kib(size.full.gz), kib(size.sdk1.gz), kib(size.sdk2.gz), null, 1);
 
   section("Real server: server-everything over Streamable HTTP on 127.0.0.1");
   metric(real, "connect (initialize + initialized), ms", "connectMs");

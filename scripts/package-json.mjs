@@ -9,7 +9,7 @@ const extras = ["elicitation-complete.js", "oauth-callback.js", "elicitation-dia
 // The licences of Cargo.toml's `MIT OR Apache-2.0`, whether or not wasm-pack copied them.
 const licences = ["LICENSE-MIT", "LICENSE-APACHE"];
 for (const f of licences) copyFileSync(new URL(`../${f}`, import.meta.url), new URL(`../pkg/${f}`, import.meta.url));
-pkg.files = [...new Set([...(pkg.files ?? []), ...extras, ...licences, "snippets", "oauth"])];
+pkg.files = [...new Set([...(pkg.files ?? []), ...extras, ...licences, "snippets", "oauth", "full"])];
 pkg.type = "module";
 pkg.exports = {
   // Conditions match in order: "browser" first, so a bundler that also sets "node" (Electron's
@@ -19,6 +19,14 @@ pkg.exports = {
     node: { types: "./node.d.ts", default: "./node.js" },
     types: "./mcp_web_client.d.ts",
     default: "./mcp_web_client.js",
+  },
+  // The client with OAuth in the same module, for apps that use `auth` (one download instead
+  // of two). Node's entry already holds both modules.
+  "./full": {
+    browser: { types: "./full/mcp_web_client.d.ts", default: "./full/mcp_web_client.js" },
+    node: { types: "./node.d.ts", default: "./node.js" },
+    types: "./full/mcp_web_client.d.ts",
+    default: "./full/mcp_web_client.js",
   },
   "./mcp_web_client_bg.wasm": "./mcp_web_client_bg.wasm",
   "./elicitation-complete.js": "./elicitation-complete.js",

@@ -6,11 +6,16 @@
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
-// Inline snippets land in `snippets/<crate>-<hash>/`, two levels below the package root.
-#[wasm_bindgen(inline_js = "export function showDialog(req) { \
+// Inline snippets land in `snippets/<crate>-<hash>/`, two levels below the package root (three
+// in the bundled build, which is in `full/`).
+#[cfg_attr(not(feature = "oauth-bundled"), wasm_bindgen(inline_js = "export function showDialog(req) { \
     return import('../../elicitation-dialog.js').then((m) => m.showElicitationDialog(req)); } \
     export function showAuthDialog(req) { \
-    return import('../../elicitation-dialog.js').then((m) => m.showAuthorizationDialog(req)); }")]
+    return import('../../elicitation-dialog.js').then((m) => m.showAuthorizationDialog(req)); }"))]
+#[cfg_attr(feature = "oauth-bundled", wasm_bindgen(inline_js = "export function showDialog(req) { \
+    return import('../../../elicitation-dialog.js').then((m) => m.showElicitationDialog(req)); } \
+    export function showAuthDialog(req) { \
+    return import('../../../elicitation-dialog.js').then((m) => m.showAuthorizationDialog(req)); }"))]
 extern "C" {
     #[wasm_bindgen(js_name = showDialog)]
     fn show_dialog(req: &JsValue) -> Promise;

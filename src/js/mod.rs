@@ -12,7 +12,7 @@ pub(crate) mod error;
 mod oauth_module;
 #[cfg(not(feature = "oauth-module"))]
 mod types;
-mod value;
+pub(crate) mod value;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests;

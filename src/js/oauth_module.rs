@@ -6,14 +6,14 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::error::{invalid_argument, to_js};
-use super::value::{get, promise};
+use super::error::to_js;
+use super::value::promise;
 use crate::core::auth::BearerHint;
 use crate::web::fetch::Fetcher;
-use crate::web::oauth::{Attempts, Authorizer, Settings, Store};
+use crate::web::oauth::{Attempts, Authorizer, Settings};
 
 #[wasm_bindgen]
 pub struct OAuthSession(Rc<Authorizer>);
@@ -24,7 +24,7 @@ impl OAuthSession {
     /// set none (the client's dialog), else `undefined`.
     #[wasm_bindgen(constructor)]
     pub fn new(auth: JsValue, fetch: JsValue, url: String, closed_grace_ms: u32, fallback: JsValue) -> Result<OAuthSession, JsValue> {
-        let settings = settings(&auth, closed_grace_ms, fallback)?;
+        let settings = Settings::from_js(&auth, closed_grace_ms, fallback).map_err(|e| to_js(&e))?;
         Ok(OAuthSession(Authorizer::new(settings, Fetcher::new(fetch.dyn_into().ok()), &url)))
     }
 
@@ -76,7 +76,7 @@ impl OAuthSession {
 #[wasm_bindgen(js_name = completeAuthorization)]
 pub fn complete_authorization(auth: JsValue, fallback: JsValue, url: String) -> Promise {
     promise(async move {
-        let settings = settings(&auth, 0, fallback)?;
+        let settings = Settings::from_js(&auth, 0, fallback).map_err(|e| to_js(&e))?;
         Authorizer::complete(settings, Fetcher::new(None), &url).await.map(JsValue::from).map_err(|e| to_js(&e))
     })
 }
@@ -90,49 +90,5 @@ fn hint_from_js(v: &JsValue) -> Option<BearerHint> {
         error: a.get(2).as_string(),
         error_description: a.get(3).as_string(),
         dpop: a.get(4).is_truthy(),
-    })
-}
-
-/// The `auth` option: `{ onAuthorization, redirectUri, clientId?, clientSecret?, clientName?, clientMetadataUrl?, timeoutMs?, storage?, mode? }`.
-fn settings(a: &JsValue, closed_grace_ms: u32, fallback: JsValue) -> Result<Settings, JsValue> {
-    let string = |k: &str| get(a, k).as_string();
-    let on_authorization = match get(a, "onAuthorization") {
-        f if f.is_undefined() && fallback.is_function() => fallback.unchecked_into(),
-        f => f.dyn_into::<Function>().map_err(|_| invalid_argument("auth.onAuthorization must be a function (or set elicitationUi: \"dialog\")"))?,
-    };
-    let redirect_uri = string("redirectUri")
-        .filter(|u| web_sys::Url::new(u).is_ok())
-        .ok_or_else(|| invalid_argument("auth.redirectUri must be the absolute URL of the page that runs oauth-callback.js"))?;
-    let redirect = match string("mode").as_deref() {
-        None | Some("popup") => false,
-        Some("redirect") => true,
-        Some(_) => return Err(invalid_argument("auth.mode must be \"popup\" or \"redirect\"")),
-    };
-    let store = match get(a, "storage") {
-        v if v.is_undefined() || v.as_string().as_deref() == Some("memory") => None,
-        v if v.as_string().as_deref() == Some("session") => {
-            Some(Store::session().ok_or_else(|| invalid_argument("auth.storage \"session\": sessionStorage is not available here"))?)
-        }
-        v => Some(Store::custom(v).ok_or_else(|| invalid_argument("auth.storage must be \"memory\", \"session\" or an object with get, set and delete methods"))?),
-    };
-    if redirect && store.is_none() {
-        return Err(invalid_argument("auth.mode \"redirect\" needs auth.storage (\"session\" or your own): the flow and the grant must outlive the page"));
-    }
-    let timeout_ms = match get(a, "timeoutMs").as_f64() {
-        Some(ms) if ms.is_finite() && (0.0..=u32::MAX as f64).contains(&ms) => ms as u32,
-        Some(_) => return Err(invalid_argument("timeouts are milliseconds between 0 (none) and 2^32-1")),
-        None => 10 * 60 * 1000,
-    };
-    Ok(Settings {
-        on_authorization,
-        redirect,
-        store,
-        redirect_uri,
-        client_id: string("clientId"),
-        client_secret: string("clientSecret"),
-        client_name: string("clientName").unwrap_or_else(|| "mcp-web-client".into()),
-        client_metadata_url: string("clientMetadataUrl"),
-        timeout_ms,
-        closed_grace_ms,
     })
 }

@@ -86,7 +86,7 @@ impl JsonObject for JsObject {
 }
 
 /// A JSON document from the network as an object, or `None` when it is not JSON or not an object.
-#[cfg(feature = "oauth-module")]
+#[cfg(any(feature = "oauth-module", feature = "oauth-bundled"))]
 pub fn parse_object(text: &str) -> Option<JsObject> {
     JSON::parse(text).ok().filter(|v| v.is_object() && !Array::is_array(v)).map(JsObject)
 }

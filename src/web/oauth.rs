@@ -11,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MessageEvent, Window};
 
 use super::dpop::Dpop;
+use crate::js::value::get as field;
 use super::fetch::{text, Fetcher, HttpRequest};
 use super::json::parse_object;
 use super::listener::EventListener;
@@ -43,6 +44,54 @@ pub struct Settings {
     /// `mode: "redirect"`: `req.open()` sends the whole page to the authorization server; the
     /// page it comes back to calls `McpClient.completeAuthorization()`. Needs `store`.
     pub redirect: bool,
+}
+
+impl Settings {
+    /// Reads the `auth` option: `{ onAuthorization, redirectUri, clientId?, clientSecret?, clientName?, clientMetadataUrl?, timeoutMs?, storage?, mode? }`.
+    /// `fallback` answers `onAuthorization` when the app set none (the client's dialog).
+    pub fn from_js(a: &JsValue, closed_grace_ms: u32, fallback: JsValue) -> Result<Settings, Error> {
+        let bad = |why: &str| Error::InvalidArgument(why.into());
+        let string = |k: &str| field(a, k).as_string();
+        let on_authorization = match field(a, "onAuthorization") {
+            f if f.is_undefined() && fallback.is_function() => fallback.unchecked_into(),
+            f => f.dyn_into::<Function>().map_err(|_| bad("auth.onAuthorization must be a function (or set elicitationUi: \"dialog\")"))?,
+        };
+        let redirect_uri = string("redirectUri")
+            .filter(|u| web_sys::Url::new(u).is_ok())
+            .ok_or_else(|| bad("auth.redirectUri must be the absolute URL of the page that runs oauth-callback.js"))?;
+        let redirect = match string("mode").as_deref() {
+            None | Some("popup") => false,
+            Some("redirect") => true,
+            Some(_) => return Err(bad("auth.mode must be \"popup\" or \"redirect\"")),
+        };
+        let store = match field(a, "storage") {
+            v if v.is_undefined() || v.as_string().as_deref() == Some("memory") => None,
+            v if v.as_string().as_deref() == Some("session") => {
+                Some(Store::session().ok_or_else(|| bad("auth.storage \"session\": sessionStorage is not available here"))?)
+            }
+            v => Some(Store::custom(v).ok_or_else(|| bad("auth.storage must be \"memory\", \"session\" or an object with get, set and delete methods"))?),
+        };
+        if redirect && store.is_none() {
+            return Err(bad("auth.mode \"redirect\" needs auth.storage (\"session\" or your own): the flow and the grant must outlive the page"));
+        }
+        let timeout_ms = match field(a, "timeoutMs").as_f64() {
+            Some(ms) if ms.is_finite() && (0.0..=u32::MAX as f64).contains(&ms) => ms as u32,
+            Some(_) => return Err(bad("timeouts are milliseconds between 0 (none) and 2^32-1")),
+            None => 10 * 60 * 1000,
+        };
+        Ok(Settings {
+            on_authorization,
+            redirect,
+            store,
+            redirect_uri,
+            client_id: string("clientId"),
+            client_secret: string("clientSecret"),
+            client_name: string("clientName").unwrap_or_else(|| "mcp-web-client".into()),
+            client_metadata_url: string("clientMetadataUrl"),
+            timeout_ms,
+            closed_grace_ms,
+        })
+    }
 }
 
 /// A place to keep grants across page loads: `sessionStorage`, or the app's own object. Its

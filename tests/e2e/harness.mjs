@@ -177,13 +177,25 @@ export async function launchBrowser({ disableWebSecurity = false, extraArgs = []
   ];
   if (disableWebSecurity) args.push("--disable-web-security");
   args.push(...extraArgs);
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args,
     ignoreDefaultArgs: ["--disable-popup-blocking"],
     timeout: 30000,
   });
+  // E2E_PACKAGE=/pkg/full/mcp_web_client.js runs the pages on another build of the package
+  // (the one with OAuth bundled in): the test pages import globalThis.E2E_PACKAGE when set.
+  const entry = process.env.E2E_PACKAGE;
+  if (entry) {
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = async (...a) => {
+      const context = await newContext(...a);
+      await context.addInitScript((e) => (globalThis.E2E_PACKAGE = e), entry);
+      return context;
+    };
+  }
+  return browser;
 }
 
 /**

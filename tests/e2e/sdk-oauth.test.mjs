@@ -137,6 +137,14 @@ describe("SDK example: simpleStreamableHttp --oauth --oauth-strict (the library'
     assert.ok(greeted.ok, JSON.stringify(greeted.error));
     assert.equal(greeted.value.content[0].text, "Hello, OAuth!");
 
+    // The OAuth module was fetched for this connect, by the page that passed `auth`; the bundled
+    // build (E2E_PACKAGE=/pkg/full/…) has OAuth inside and fetches no second module.
+    const modules = await s.run(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".wasm")));
+    const expected = process.env.E2E_PACKAGE
+      ? [new URL(process.env.E2E_PACKAGE.replace(/\.js$/, "_bg.wasm"), "http://x").pathname]
+      : ["/pkg/mcp_web_client_bg.wasm", "/pkg/oauth/mcp_web_client_oauth_bg.wasm"];
+    assert.deepEqual(modules, expected);
+
     // On the wire: the first request went out without a token and got the 401; every request
     // after the authorization carried one token, which the server's introspection accepted.
     const mine = server.requests.slice(first).filter((r) => r.method !== "OPTIONS");

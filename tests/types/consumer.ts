@@ -44,6 +44,7 @@ import init, {
   type Tool,
 } from "../../pkg/mcp_web_client.js";
 import { encryptedStore, type EncryptedStore } from "../../pkg/encrypted-store.js";
+import { McpClient as FullClient } from "../../pkg/full/mcp_web_client.js";
 import { getSkill, listSkills, parseFrontmatter, readSkill, readSkillFile, supportsSkills, SKILLS_EXTENSION, type Skill, type SkillDocument, type SkillVerificationErrorData, type ListSkillsResult, type FrontmatterValue } from "../../pkg/skills.js";
 
 // ---- type-level assertions ---------------------------------------------------------------
@@ -352,4 +353,10 @@ export async function misuse(client: McpClient, url: string): Promise<void> {
   // @ts-expect-error the result of a void request is not data
   const nothing: string = await client.ping();
   console.log(nothing);
+}
+
+// The bundled build (`mcp-web-client/full`) declares the same API.
+export async function bundled(url: string): Promise<CallToolResult> {
+  const full: McpClient = await FullClient.connect(url, { auth: { redirectUri: "https://app.example/cb", onAuthorization: (req) => req.open() } });
+  return full.callTool("echo", { message: "hi" });
 }

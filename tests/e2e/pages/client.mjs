@@ -5,7 +5,7 @@ import { settle, track } from "./helpers.mjs";
 const status = document.getElementById("status");
 
 try {
-  const mcp = await import("/pkg/mcp_web_client.js");
+  const mcp = await import(globalThis.E2E_PACKAGE ?? "/pkg/mcp_web_client.js");
   await mcp.default();
   window.mcp = mcp;
   window.McpClient = mcp.McpClient;

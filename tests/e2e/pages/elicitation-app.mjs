@@ -203,7 +203,7 @@ const app = {
 window.app = app;
 
 try {
-  const mcp = await import("/pkg/mcp_web_client.js");
+  const mcp = await import(globalThis.E2E_PACKAGE ?? "/pkg/mcp_web_client.js");
   await mcp.default();
   window.mcp = mcp;
   window.McpClient = mcp.McpClient;
