@@ -15,6 +15,7 @@ use super::error::{invalid_argument, to_js};
 use crate::core::error::{codes as lib_codes, Error};
 use crate::core::jsonrpc::{codes, RpcError};
 use crate::core::modern;
+use crate::core::schema;
 use crate::core::negotiate::Requested;
 use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptions};
 use crate::web::json::stringify;
@@ -77,6 +78,8 @@ struct Inner {
     tool_headers: RefCell<Vec<(String, Vec<modern::HeaderParam>)>>,
     /// The tools listed as able to run as tasks; `None` until tools are listed.
     task_tools: RefCell<Option<Vec<String>>>,
+    /// The `outputSchema` of each listed tool that declares a usable one.
+    output_schemas: RefCell<Vec<(String, serde_json::Value)>>,
     conn: Rc<Connection>,
     host: Rc<JsHost>,
     timeout_ms: u32,
@@ -152,6 +155,7 @@ impl McpClient {
         let inner = Inner {
             tool_headers: RefCell::default(),
             task_tools: RefCell::default(),
+            output_schemas: RefCell::default(),
             subscriptions: RefCell::default(),
             cache: opts.cache,
             protocol_version: conn.protocol_version().unwrap_or_default(),
@@ -289,7 +293,7 @@ impl McpClient {
                     Ok(result) if inner.conn.is_modern() && tasks::created(&result, true).is_some() => {
                         return tasks::McpTask::new(inner.clone(), result).wait(opts.clone()).await.map_err(|e| to_js(&e));
                     }
-                    Ok(result) => return Ok(result),
+                    Ok(result) => return inner.check_output(&params, result).map_err(|e| to_js(&e)),
                     Err(Error::Rpc(e)) if e.code == lib_codes::URL_ELICITATION_REQUIRED => e,
                     // The tool's x-mcp-header declarations changed: re-list tools, retry once.
                     Err(Error::Rpc(e)) if e.code == modern::codes::HEADER_MISMATCH && !relisted && inner.conn.is_modern() => {
@@ -622,6 +626,11 @@ impl Inner {
         for tool in Array::from(&tools).iter() {
             let name = get(&tool, "name").as_string().unwrap_or_default();
             task_tools.retain(|n| n != &name);
+            let mut schemas = self.output_schemas.borrow_mut();
+            schemas.retain(|(n, _)| n != &name);
+            if let Some(schema) = crate::web::json::to_serde(&get(&tool, "outputSchema")).filter(schema::usable) {
+                schemas.push((name.clone(), schema));
+            }
             if matches!(get(&get(&tool, "execution"), "taskSupport").as_string().as_deref(), Some("optional" | "required")) {
                 task_tools.push(name);
             }
@@ -687,6 +696,25 @@ impl Inner {
             }
         }
         Err(Error::PaginationLimit { pages: MAX_PAGES })
+    }
+
+    /// A result's `structuredContent` against the tool's listed `outputSchema` (the spec's
+    /// SHOULD). A validation that runs out of budget lets the result through: unknown is not wrong.
+    fn check_output(&self, params: &JsValue, result: JsValue) -> Result<JsValue, Error> {
+        let name = get(params, "name").as_string().unwrap_or_default();
+        let schemas = self.output_schemas.borrow();
+        let Some((_, schema)) = schemas.iter().find(|(n, _)| *n == name) else { return Ok(result) };
+        if get(&result, "isError").as_bool() == Some(true) {
+            return Ok(result);
+        }
+        let structured = get(&result, "structuredContent");
+        if structured.is_undefined() {
+            return Err(invalid_result("tools/call", &format!("tool \"{name}\" declares an outputSchema but sent no structuredContent")));
+        }
+        match schema::validate(schema, &crate::web::json::JsJson(structured)) {
+            Err(m) if !m.gave_up => Err(invalid_result("tools/call", &format!("structuredContent does not match the outputSchema of \"{name}\": {m}"))),
+            _ => Ok(result),
+        }
     }
 
     /// The `Mcp-Param-*` headers of a `tools/call`, from the tool's last listed schema.

@@ -90,3 +90,76 @@ impl JsonObject for JsObject {
 pub fn parse_object(text: &str) -> Option<JsObject> {
     JSON::parse(text).ok().filter(|v| v.is_object() && !Array::is_array(v)).map(JsObject)
 }
+
+/// A parsed JS value seen through the core's schema [`crate::core::schema::Json`]: the result is
+/// checked where `JSON.parse` left it.
+pub struct JsJson(pub JsValue);
+
+impl crate::core::schema::Json for JsJson {
+    fn kind(&self) -> crate::core::schema::Kind {
+        use crate::core::schema::Kind;
+        let v = &self.0;
+        if let Some(b) = v.as_bool() {
+            Kind::Bool(b)
+        } else if let Some(n) = v.as_f64() {
+            Kind::Number(n)
+        } else if v.is_string() {
+            Kind::String
+        } else if Array::is_array(v) {
+            Kind::Array(Array::from(v).length() as usize)
+        } else if v.is_object() {
+            Kind::Object
+        } else {
+            Kind::Null
+        }
+    }
+
+    fn string(&self) -> Option<std::borrow::Cow<'_, str>> {
+        self.0.as_string().map(std::borrow::Cow::Owned)
+    }
+
+    fn get(&self, key: &str) -> Option<Self> {
+        let key = JsValue::from_str(key);
+        let own = self.0.is_object() && js_sys::Object::has_own(self.0.unchecked_ref::<js_sys::Object>(), &key);
+        own.then(|| JsJson(Reflect::get(&self.0, &key).unwrap_or(JsValue::UNDEFINED)))
+    }
+
+    fn at(&self, index: usize) -> Option<Self> {
+        Array::is_array(&self.0).then(|| JsJson(Array::from(&self.0).get(index as u32)))
+    }
+
+    fn keys(&self) -> Vec<String> {
+        if !self.0.is_object() || Array::is_array(&self.0) {
+            return Vec::new();
+        }
+        js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect()
+    }
+}
+
+/// A JS value as a `serde_json::Value` (a tool's `outputSchema`: small), built by hand rather
+/// than parsed, which keeps serde_json's parser out of the module.
+pub fn to_serde(value: &JsValue) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    fn walk(v: &JsValue, depth: u32) -> Option<Value> {
+        Some(if depth > 64 || v.is_null() {
+            Value::Null
+        } else if let Some(b) = v.as_bool() {
+            Value::Bool(b)
+        } else if let Some(n) = v.as_f64() {
+            serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+        } else if let Some(s) = v.as_string() {
+            Value::String(s)
+        } else if Array::is_array(v) {
+            Value::Array(Array::from(v).iter().map(|x| walk(&x, depth + 1)).collect::<Option<_>>()?)
+        } else if v.is_object() {
+            let mut map = serde_json::Map::new();
+            for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()) {
+                map.insert(key.clone(), walk(&Reflect::get(v, &key.into()).ok()?, depth + 1)?);
+            }
+            Value::Object(map)
+        } else {
+            return None;
+        })
+    }
+    walk(value, 0)
+}

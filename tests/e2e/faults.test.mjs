@@ -40,6 +40,7 @@ const FAULT_TOOLS = [
   "hide-session-header",
   "endless-event",
   "deep-json",
+  "wrong-structure",
   "elicit-flood",
 ];
 
@@ -411,6 +412,31 @@ for (const [label, args] of [
     await assertEchoWorks(s);
   });
 }
+
+test("wrong-structure: structuredContent is checked against the tool's outputSchema; a mismatch is -32600 naming the path", { timeout: TEST_TIMEOUT }, async (t) => {
+  const s = await connected(t);
+  const call = (args) => s.evaluate((a) => window.__faults.settle(() => window.__faults.client.callTool("wrong-structure", a)), args);
+  // The schema comes from tools/list (as in the TypeScript SDK): list first, as an app does.
+  await s.evaluate(() => window.__faults.client.listTools());
+  const good = await call({ structured: { sum: 3 } });
+  assert.equal(good.ok, true, JSON.stringify(good));
+  assert.deepEqual(good.value.structuredContent, { sum: 3 });
+  const wrong = await call({ structured: { sum: "3" } });
+  assert.equal(wrong.ok, false, JSON.stringify(wrong));
+  assert.equal(wrong.code, -32600, JSON.stringify(wrong));
+  t.diagnostic(wrong.message);
+  assert.match(wrong.message, /outputSchema of "wrong-structure"/);
+  assert.match(wrong.message, /sum/);
+  const missing = await call({ structured: {} });
+  assert.equal(missing.code, -32600, JSON.stringify(missing));
+  const none = await call({});
+  assert.equal(none.code, -32600, JSON.stringify(none));
+  assert.match(none.message, /sent no structuredContent/);
+  // A tool error is the tool's own answer: its content is not held to the schema.
+  const failed = await call({ structured: { sum: "n/a" }, isError: true });
+  assert.equal(failed.ok, true, JSON.stringify(failed));
+  await assertEchoWorks(s);
+});
 
 test("elicit-flood: 1,000 URL elicitations at once reach the app at most 10 times; the rest are refused with -33015", { timeout: TEST_TIMEOUT }, async (t) => {
   const s = await setup(t);
