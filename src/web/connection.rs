@@ -19,7 +19,7 @@ use super::fetch::{self, AbortOnDrop, BodyReader, Fetcher, HttpRequest};
 use super::listener::EventListener;
 use super::auth_link::AuthLink;
 use super::slot::Slot;
-use super::timer::{sleep, Timeout};
+use super::timer::{sleep, Deadline};
 use crate::core::auth;
 use crate::core::error::{Error, InvalidMessage};
 use super::json::{parse_js_message, parse_message};
@@ -456,7 +456,7 @@ impl Connection {
         let _timer = (opts.timeout_ms > 0).then(|| {
             let (slot, weak, id, ms) = (slot.clone(), Rc::downgrade(self), id.clone(), opts.timeout_ms);
             let busy = self.config.busy.clone();
-            Timeout::new(ms, move || {
+            Deadline::new(ms, move || {
                 if busy.get() == 0 {
                     time_out(&slot, &weak, &id, ms, cancellable);
                     return;
