@@ -1,6 +1,9 @@
-// Profiles ours' in-memory JSON tools/call loop with the CDP sampling profiler; prints self time by function.
-import * as harness from "./harness.mjs";
-const statics = await harness.startStatic({ root: "/work/main" });
+// Where one in-memory JSON `tools/call` spends its time: the built package in headless Chromium,
+// an in-memory fetch (no network), the DevTools sampling profiler over 20,000 calls, self time
+// per function. Not a benchmark (`make bench` is): a profile to read before cutting.
+//   node bench/profile.mjs [entry=/pkg/mcp_web_client.js] [rows=40]
+import * as harness from "../tests/e2e/harness.mjs";
+const statics = await harness.startStatic({ root: harness.REPO_ROOT });
 const browser = await harness.launchBrowser();
 const page = await browser.newPage();
 await page.goto(`${statics.origin}/tests/e2e/pages/blank.html`);
