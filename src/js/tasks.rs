@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use super::{arg, get, invalid_result, object, promise, to_js, Inner, JsHost, JsonObjectArg, McpClient, RequestOptionsArg};
 use crate::core::error::Error;
 use crate::core::jsonrpc::RpcError;
-use crate::web::connection::RequestOptions;
+use crate::web::connection::{terminal, RequestOptions};
 use crate::web::json::stringify;
 use crate::web::timer::sleep;
 
@@ -51,10 +51,6 @@ pub struct McpTask {
     state: Rc<RefCell<JsValue>>,
     /// Modern era: the `inputRequests` keys already answered (the server repeats them until it sees the answer).
     answered: Rc<RefCell<Vec<String>>>,
-}
-
-fn terminal(status: &str) -> bool {
-    matches!(status, "completed" | "failed" | "cancelled")
 }
 
 #[wasm_bindgen]
@@ -162,6 +158,7 @@ impl McpTask {
         let this = self.clone_handle();
         promise(async move {
             let id = this.id().map_err(|e| to_js(&e))?;
+            this.inner.conn.end_task_progress(&id);
             let answer = this.inner.conn.request("tasks/cancel", object(&[("taskId", id.into())]), this.options()).await.map_err(|e| to_js(&e))?;
             // 2025-11-25 answers with the task; the extension with an acknowledgement.
             match get(&answer, "status").is_string() {
@@ -230,7 +227,12 @@ impl McpTask {
             if !self.inner.conn.is_modern() {
                 // tasks/result blocks until the task ends: no timeout but the caller's.
                 let wait = RequestOptions { timeout_ms: 0, ..opts.clone() };
-                let result = self.inner.conn.request("tasks/result", object(&[("taskId", id.into())]), wait).await?;
+                let result = self.inner.conn.request("tasks/result", object(&[("taskId", id.as_str().into())]), wait).await;
+                // The answer, or the task's own error: either way the task has ended.
+                if matches!(result, Ok(_) | Err(Error::Rpc(_))) {
+                    self.inner.conn.end_task_progress(&id);
+                }
+                let result = result?;
                 let done = state.unchecked_ref::<Object>();
                 let _ = Reflect::set(done, &"status".into(), &"completed".into());
                 let _ = Reflect::set(done, &"result".into(), &result);

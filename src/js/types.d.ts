@@ -275,6 +275,12 @@ export interface RequestOptions {
 export interface TaskOptions extends RequestOptions {
   /** 2025-11-25: how long the server should keep the task and its result, in ms (its choice if absent). */
   ttl?: number;
+  /**
+   * 2025-11-25: also called for the progress the server reports while the task runs, until the
+   * task is seen to end (status notification, refresh(), result()) or is cancelled. The 2026-07-28
+   * extension has no progress on tasks: there it ends with the tools/call response.
+   */
+  onProgress?: (progress: Progress) => void;
 }
 
 export type TaskStatus = "working" | "input_required" | "completed" | "failed" | "cancelled";

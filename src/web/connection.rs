@@ -19,7 +19,7 @@ use super::fetch::{self, AbortOnDrop, BodyReader, Fetcher, HttpRequest};
 use super::listener::EventListener;
 use super::auth_link::AuthLink;
 use super::slot::Slot;
-use super::timer::{sleep, Deadline};
+use super::timer::{now_ms, sleep, Deadline};
 use crate::core::auth;
 use crate::core::error::{Error, InvalidMessage};
 use super::json::{parse_js_message, parse_message};
@@ -75,6 +75,17 @@ struct Waiter {
     /// The callback and the token it listens to: the first id of the request, which stays
     /// in the params when a broken stream makes us re-issue it under a new id.
     on_progress: Option<(Function, RequestId)>,
+    /// A 2025-11-25 task-augmented request (`params.task`): a task in its answer keeps `on_progress`.
+    task: bool,
+}
+
+/// The progress callback of a request answered with a task: the token "remains valid throughout
+/// the task lifetime" (2025-11-25), so it listens until the task ends or its `ttl` runs out.
+struct TaskProgress {
+    task_id: String,
+    token: RequestId,
+    callback: Function,
+    until: f64,
 }
 
 enum Transport {
@@ -88,6 +99,7 @@ struct State {
     session_id: Option<String>,
     protocol_version: Option<String>,
     correlator: Correlator<Waiter>,
+    task_progress: Vec<TaskProgress>,
     closed: bool,
     listen: Option<AbortOnDrop>,
     /// Requests that hit a session 404 while a re-initialization was already running.
@@ -125,6 +137,7 @@ impl Connection {
                 session_id: None,
                 protocol_version: None,
                 correlator: Correlator::default(),
+                task_progress: Vec::new(),
                 closed: false,
                 listen: None,
                 reinit_waiters: None,
@@ -426,9 +439,11 @@ impl Connection {
             return Err(Error::ConnectionClosed);
         }
         let slot: Slot<Outcome> = Slot::default();
+        let modern = self.is_modern();
+        let task = !modern && Reflect::get(&params, &"task".into()).is_ok_and(|t| t.is_object());
         let id = {
             let mut st = self.state.borrow_mut();
-            let id = st.correlator.register(method, Waiter { slot: slot.clone(), on_progress: None });
+            let id = st.correlator.register(method, Waiter { slot: slot.clone(), on_progress: None, task });
             if let (Some(f), Some(pending)) = (&opts.on_progress, st.correlator.get_mut(&id)) {
                 pending.waiter.on_progress = Some((f.clone(), id.clone()));
             }
@@ -438,7 +453,6 @@ impl Connection {
             Some(_) => with_progress_token(&params, &id),
             None => params,
         };
-        let modern = self.is_modern();
         let mut headers = opts.headers.clone();
         let params = if modern {
             headers.push(("Mcp-Method".into(), method.into()));
@@ -796,6 +810,9 @@ impl Connection {
                 if method == "notifications/progress" {
                     self.route_progress(&field("params"));
                 } else {
+                    if method == "notifications/tasks/status" {
+                        self.task_seen(&field("params"));
+                    }
                     self.host.notification(&method, field("params"));
                 }
                 return;
@@ -819,6 +836,12 @@ impl Connection {
         let pending = self.state.borrow_mut().correlator.take(&id);
         match pending {
             Some(p) => {
+                if let (Ok(result), Some((callback, token)), true) = (&outcome, p.waiter.on_progress, p.waiter.task) {
+                    self.keep_task_progress(result, callback, token);
+                }
+                if let Ok(result) = &outcome {
+                    self.task_seen(result); // tasks/get, tasks/cancel
+                }
                 p.waiter.slot.complete(outcome);
             }
             None => self.host.error(Error::InvalidMessage(InvalidMessage::Shape(format!(
@@ -839,10 +862,35 @@ impl Connection {
             st.correlator
                 .find(|w| matches!(&w.on_progress, Some((_, t)) if *t == token))
                 .and_then(|p| p.waiter.on_progress.as_ref().map(|(f, _)| f.clone()))
+                .or_else(|| st.task_progress.iter().find(|r| r.token == token).map(|r| r.callback.clone()))
         };
         if let Some(f) = callback {
             let _ = f.call1(&JsValue::UNDEFINED, params);
         }
+    }
+
+    /// A task-augmented request answered with a task (`{ task }`): its callback goes on listening.
+    fn keep_task_progress(&self, result: &JsValue, callback: Function, token: RequestId) {
+        let task = Reflect::get(result, &"task".into()).unwrap_or(JsValue::UNDEFINED);
+        let Some(task_id) = Reflect::get(&task, &"taskId".into()).ok().and_then(|id| id.as_string()) else { return };
+        let until = Reflect::get(&task, &"ttl".into()).ok().and_then(|t| t.as_f64()).map_or(f64::INFINITY, |ttl| now_ms() + ttl);
+        self.end_task_progress(&task_id);
+        self.state.borrow_mut().task_progress.push(TaskProgress { task_id, token, callback, until });
+    }
+
+    /// A task seen in a terminal status: its progress callback stops listening.
+    fn task_seen(&self, task: &JsValue) {
+        let text = |name: &str| Reflect::get(task, &name.into()).ok().and_then(|v| v.as_string());
+        if let (true, Some(id)) = (text("status").is_some_and(|s| terminal(&s)), text("taskId")) {
+            self.end_task_progress(&id);
+        }
+    }
+
+    /// Stops routing the progress of a task (it ended, or the app cancelled it), and of the
+    /// tasks nobody followed to their end whose ttl has run out.
+    pub fn end_task_progress(&self, task_id: &str) {
+        let now = now_ms();
+        self.state.borrow_mut().task_progress.retain(|r| r.task_id != task_id && r.until > now);
     }
 
     /// Re-runs the handshake after the server forgot our session. Concurrent requests that hit
@@ -1096,6 +1144,11 @@ fn send_cancelled(conn: &Weak<Connection>, id: &RequestId, reason: &str) {
     spawn_local(async move {
         let _ = conn.notify("notifications/cancelled", Some(params)).await;
     });
+}
+
+/// Whether a task status is final: `completed`, `failed` or `cancelled`.
+pub fn terminal(status: &str) -> bool {
+    matches!(status, "completed" | "failed" | "cancelled")
 }
 
 /// Params with `_meta.progressToken` set to the request id. Copies the two objects it

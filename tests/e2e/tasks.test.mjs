@@ -1,9 +1,12 @@
 // Tasks (2025-11-25) against @modelcontextprotocol/server-everything, whose
 // `simulate-research-query` tool runs as a task through four one-second stages and, when the
-// query is ambiguous, asks for a clarification (elicitation) on the way to its result.
+// query is ambiguous, asks for a clarification (elicitation) on the way to its result. It sends
+// no progress notifications, so the progress of a running task is checked against the fault
+// server's fault-free `task-progress` tool (fixtures/fault-server.mjs).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser, openClientPage, pageHelpers, REPO_ROOT, startServerEverything, startStatic } from "./harness.mjs";
+import { startFaultServer } from "./fixtures/fault-server.mjs";
 
 const T = { timeout: 60000 };
 
@@ -110,5 +113,77 @@ describe("tasks against server-everything (2025-11-25)", () => {
     assert.equal(v.text, "Echo: now");
     assert.equal(v.refresh.ok, false);
     assert.equal(v.refresh.error.code, -33006, JSON.stringify(v.refresh.error));
+  });
+});
+
+describe("the progress of a task after tools/call answered (2025-11-25, the fault server's task-progress)", () => {
+  let server;
+  let web;
+  let browser;
+  let page;
+  const { inPage, expectOk } = pageHelpers(() => page);
+
+  before(async () => {
+    server = await startFaultServer();
+    web = await startStatic({ root: REPO_ROOT });
+    browser = await launchBrowser();
+    page = await openClientPage(browser, web.origin);
+    const r = await inPage(async ({ url }) => {
+      const settled = await e2e.settle(McpClient.connect(url, { requestTimeoutMs: 20000 }));
+      if (!settled.ok) return settled;
+      window.client = settled.value;
+      // A task with onProgress: the handle, the progress seen when it came back, and all progress.
+      window.progressTask = async (args) => {
+        const progress = [];
+        const task = await client.callToolTask("task-progress", args, { ttl: 30000, onProgress: (p) => progress.push(p) });
+        return { task, progress, atCreation: progress.length };
+      };
+      return { ok: true, value: null };
+    }, { url: server.url });
+    expectOk(r, "connect");
+  });
+
+  after(async () => {
+    await browser?.close();
+    await web?.stop();
+    await server?.stop();
+  });
+
+  test("onProgress keeps receiving the call's progress while the task runs, until result()", T, async () => {
+    const r = await inPage(async () => {
+      const { task, progress, atCreation } = await progressTask({ steps: 3 });
+      const result = await task.result();
+      return { ok: true, value: { taskId: task.taskId, atCreation, progress, text: result.content[0].text, status: task.status } };
+    });
+    const v = expectOk(r, "the task");
+    assert.match(v.taskId ?? "", /^task-/, "tools/call did not create a task");
+    assert.equal(v.atCreation, 0, "progress before the task existed");
+    assert.deepEqual(v.progress.map((p) => [p.progress, p.total, p.message]), [[1, 3, "step 1"], [2, 3, "step 2"], [3, 3, "step 3"]]);
+    assert.equal(typeof v.progress[0].progressToken === "number" || typeof v.progress[0].progressToken === "string", true);
+    assert.equal(v.text, "task-progress done after 3 steps");
+    assert.equal(v.status, "completed");
+  });
+
+  test("the route ends with the task: progress for its token after result() or cancel() is dropped", T, async () => {
+    const before = server.stats.taskProgress.late;
+    const r = await inPage(async () => {
+      // While the task runs, a tasks/get answer's progress still reaches the callback ...
+      const done = await progressTask({ steps: 2, late: true });
+      await done.task.refresh();
+      const running = done.progress.length;
+      await done.task.result();
+      // ... and after it completed, not any more.
+      await done.task.refresh();
+      const cancelled = await progressTask({ steps: 2, late: true });
+      await cancelled.task.cancel();
+      await cancelled.task.refresh();
+      return { ok: true, value: { running, done: done.progress.map((p) => p.message), cancelled: cancelled.progress.length, status: cancelled.task.status } };
+    });
+    const v = expectOk(r, "the tasks");
+    assert.equal(server.stats.taskProgress.late - before, 3, "the server sent a late progress notification with each tasks/get");
+    assert.equal(v.running, 1, "progress on a tasks/get stream while the task runs");
+    assert.deepEqual(v.done, ["late", "step 1", "step 2"], "a progress notification after the task completed reached onProgress");
+    assert.equal(v.status, "cancelled");
+    assert.equal(v.cancelled, 0, "a progress notification after cancel() reached onProgress");
   });
 });

@@ -192,7 +192,7 @@ export async function app(url: string): Promise<void> {
   await client.callTool("echo", { message: "hi" }, { signal: AbortSignal.timeout(1000) });
 
   // Tasks.
-  const task: McpTask = await client.callToolTask("research", { topic: "wasm" }, { ttl: 60_000, signal: controller.signal });
+  const task: McpTask = await client.callToolTask("research", { topic: "wasm" }, { ttl: 60_000, signal: controller.signal, onProgress: (p: Progress) => p.progress });
   const status: TaskStatus = task.status;
   const id: string | undefined = task.taskId;
   const seen: Task = await task.refresh();
@@ -343,6 +343,8 @@ export async function misuse(client: McpClient, url: string): Promise<void> {
   await client.callTool("echo", {}, { signal: new AbortController() });
   // @ts-expect-error onProgress receives a Progress, not a string
   await client.callTool("echo", {}, { onProgress: (p: string) => p });
+  // @ts-expect-error a task's onProgress receives a Progress too
+  await client.callToolTask("research", {}, { onProgress: (p: string) => p });
   // @ts-expect-error "toolschanged" is not an event
   client.addEventListener("toolschanged", () => {});
   const r = await client.callTool("echo");
