@@ -7,15 +7,10 @@ use std::rc::Rc;
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, Response};
+use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader, Response};
 
 use crate::core::error::Error;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(input: &str, init: &RequestInit) -> Promise;
-}
 
 /// The fetch implementation in use: the global one, or the app's `fetch` option.
 #[derive(Clone, Default)]
@@ -37,29 +32,20 @@ impl Fetcher {
     }
 
     pub async fn send(&self, req: HttpRequest<'_>) -> Result<Response, Error> {
-        let headers = Headers::new().map_err(js_error)?;
+        let mut lines = String::new();
         for (name, value) in &req.headers {
-            headers
-                .append(name, value)
-                .map_err(|_| Error::InvalidArgument(format!("header {name} has a value that is not a valid HTTP header value")))?;
+            // The lines are split on "\n" in JS; no valid header name or value holds one.
+            if name.contains(['\n', '\r']) || value.contains(['\n', '\r']) {
+                return Err(Error::InvalidArgument(format!("header {name} has a value that is not a valid HTTP header value")));
+            }
+            lines.push_str(name);
+            lines.push('\n');
+            lines.push_str(value);
+            lines.push('\n');
         }
-        let init = RequestInit::new();
-        init.set_method(req.method);
-        init.set_headers(&headers);
-        if let Some(body) = &req.body {
-            init.set_body(body);
-        }
-        if let Some(signal) = req.signal {
-            init.set_signal(Some(signal));
-        }
-        let promise = match &self.custom {
-            Some(f) => f
-                .call2(&JsValue::UNDEFINED, &JsValue::from_str(req.url), &init)
-                .map_err(js_error)?
-                .dyn_into::<Promise>()
-                .or_else(|v| Ok::<_, Error>(Promise::resolve(&v)))?,
-            None => global_fetch(req.url, &init),
-        };
+        let custom = self.custom.as_ref().map_or(JsValue::UNDEFINED, |f| f.into());
+        let body = req.body.unwrap_or(JsValue::UNDEFINED);
+        let promise = send(&custom, req.url, req.method, &lines, &body, req.signal).map_err(|e| Error::InvalidArgument(describe(&e)))?;
         let value = JsFuture::from(promise).await.map_err(fetch_error)?;
         value
             .dyn_into::<Response>()
@@ -192,6 +178,8 @@ impl Drop for SetOnDrop {
 extern "C" {
     #[wasm_bindgen(catch, js_name = readText)]
     async fn read_text(response: &Response, limit: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn send(custom: &JsValue, url: &str, method: &str, lines: &str, body: &JsValue, signal: Option<&AbortSignal>) -> Result<Promise, JsValue>;
 }
 
 /// The whole body as a JS string, at most `limit` bytes of UTF-8, without a byte of it

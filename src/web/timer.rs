@@ -102,6 +102,12 @@ impl Drop for Deadline {
     }
 }
 
+/// How many deadlines are set (tests check that a settled request leaves none).
+#[cfg(test)]
+pub fn pending_deadlines() -> usize {
+    DEADLINES.with(|d| d.borrow().jobs.len())
+}
+
 /// Sets the shared timer for a deadline at `at`, unless it is already set for then or sooner.
 fn arm_deadlines(at: u64) {
     if DEADLINES.with(|d| d.borrow().armed.as_ref().is_some_and(|(armed, _)| *armed <= at)) {
