@@ -11,7 +11,6 @@ use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader, Respons
 
 use crate::core::error::Error;
 
-
 /// The fetch implementation in use: the global one, or the app's `fetch` option.
 #[derive(Clone, Default)]
 pub struct Fetcher {

@@ -113,7 +113,8 @@ fn arm_deadlines(at: u64) {
     if DEADLINES.with(|d| d.borrow().armed.as_ref().is_some_and(|(armed, _)| *armed <= at)) {
         return;
     }
-    let timer = Timeout::new((at as f64 - now_ms()).max(0.0) as u32, fire_deadlines);
+    // Browsers fire a delay above 2^31-1 ms at once: a longer deadline waits in steps.
+    let timer = Timeout::new((at as f64 - now_ms()).clamp(0.0, i32::MAX as f64) as u32, fire_deadlines);
     let old = DEADLINES.with(|d| d.borrow_mut().armed.replace((at, timer)));
     drop(old);
 }
