@@ -1076,11 +1076,7 @@ fn invalid_result(method: &str, reason: &str) -> Error {
 }
 
 fn timeout_value(ms: f64) -> Result<u32, JsValue> {
-    if ms.is_finite() && ms >= 0.0 && ms <= u32::MAX as f64 {
-        Ok(ms as u32)
-    } else {
-        Err(invalid_argument("timeouts are milliseconds between 0 (none) and 2^32-1"))
-    }
+    super::value::millis(ms).ok_or_else(|| invalid_argument(super::value::TIMEOUT_RANGE))
 }
 
 fn optional(v: JsValue) -> Option<JsValue> {

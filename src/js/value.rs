@@ -23,6 +23,13 @@ pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
     o
 }
 
+pub const TIMEOUT_RANGE: &str = "timeouts are milliseconds between 0 (none) and 2^32-1";
+
+/// A timeout option in milliseconds: 0 (none) up to 2^32-1; `None` for anything else.
+pub fn millis(ms: f64) -> Option<u32> {
+    (ms.is_finite() && (0.0..=u32::MAX as f64).contains(&ms)).then_some(ms as u32)
+}
+
 /// `future_to_promise` for every exported async method through one boxed future type, so the
 /// module holds one copy of its machinery instead of one per method.
 pub fn promise(future: impl std::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {

@@ -440,7 +440,8 @@ impl Connection {
         }
         let slot: Slot<Outcome> = Slot::default();
         let modern = self.is_modern();
-        let task = !modern && Reflect::get(&params, &"task".into()).is_ok_and(|t| t.is_object());
+        // Only a task-augmented call with a progress callback keeps its progress route past the response.
+        let task = !modern && opts.on_progress.is_some() && Reflect::get(&params, &"task".into()).is_ok_and(|t| t.is_object());
         let id = {
             let mut st = self.state.borrow_mut();
             let id = st.correlator.register(method, Waiter { slot: slot.clone(), on_progress: None, task });
@@ -880,6 +881,10 @@ impl Connection {
 
     /// A task seen in a terminal status: its progress callback stops listening.
     fn task_seen(&self, task: &JsValue) {
+        // Every response passes here: with no task followed, read nothing.
+        if self.state.borrow().task_progress.is_empty() {
+            return;
+        }
         let text = |name: &str| Reflect::get(task, &name.into()).ok().and_then(|v| v.as_string());
         if let (true, Some(id)) = (text("status").is_some_and(|s| terminal(&s)), text("taskId")) {
             self.end_task_progress(&id);

@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MessageEvent, Window};
 
 use super::dpop::Dpop;
-use crate::js::value::get as field;
+use crate::js::value::{get as field, millis, TIMEOUT_RANGE};
 use super::fetch::{text, Fetcher, HttpRequest};
 use super::json::parse_object;
 use super::listener::EventListener;
@@ -75,8 +75,7 @@ impl Settings {
             return Err(bad("auth.mode \"redirect\" needs auth.storage (\"session\" or your own): the flow and the grant must outlive the page"));
         }
         let timeout_ms = match field(a, "timeoutMs").as_f64() {
-            Some(ms) if ms.is_finite() && (0.0..=u32::MAX as f64).contains(&ms) => ms as u32,
-            Some(_) => return Err(bad("timeouts are milliseconds between 0 (none) and 2^32-1")),
+            Some(ms) => millis(ms).ok_or_else(|| bad(TIMEOUT_RANGE))?,
             None => 10 * 60 * 1000,
         };
         Ok(Settings {
