@@ -22,6 +22,7 @@ install:
 # Then the OAuth module, the same crate built with the `oauth-module` feature into pkg/oauth/,
 # which the client module loads only when an app passes the `auth` option. Last, pkg/full/: the
 # client with OAuth inside (the `oauth-bundled` feature), one module for apps that use `auth`.
+# The generated JS of the three ships minified (scripts/minify.mjs).
 PKG_RUSTFLAGS := --remap-path-prefix=$(HOME)/.cargo/registry/src/= --remap-path-prefix=$(CURDIR)/=
 
 pkg: install
@@ -34,6 +35,7 @@ pkg: install
 	RUSTFLAGS="$(PKG_RUSTFLAGS)" cargo build --release --target wasm32-unknown-unknown --features oauth-bundled
 	wasm-bindgen --target web --out-dir pkg/full $(CRATE_WASM)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(FULL_WASM) -o $(FULL_WASM)
+	node scripts/minify.mjs pkg pkg/oauth pkg/full
 	rm -f pkg/.gitignore
 	node scripts/package-json.mjs
 	@$(MAKE) --no-print-directory size
