@@ -76,14 +76,17 @@ pub enum Field<O> {
 /// Read access to a parsed JSON object. The core decides what a message is; the edge keeps
 /// the parsed value (in the browser, the engine's own `JSON.parse` result) and only answers
 /// these questions, so payloads are parsed once and never copied through Rust.
+///
+/// Keys are `'static`: they are the core's own names, so an edge can keep each one's engine
+/// string instead of making it anew on every read.
 pub trait JsonObject: Sized {
-    fn field(&self, key: &str) -> Field<Self>;
+    fn field(&self, key: &'static str) -> Field<Self>;
     /// The JSON text of a field, for passing error `data` through.
-    fn field_json(&self, key: &str) -> Option<String>;
+    fn field_json(&self, key: &'static str) -> Option<String>;
     /// An array of strings: empty when absent or null, `None` when it is anything else.
-    fn strings(&self, key: &str) -> Option<Vec<String>>;
+    fn strings(&self, key: &'static str) -> Option<Vec<String>>;
     /// Whether the field is JSON `true`.
-    fn is_true(&self, key: &str) -> bool;
+    fn is_true(&self, key: &'static str) -> bool;
 }
 
 /// A parsed message's top level.

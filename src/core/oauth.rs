@@ -11,7 +11,7 @@ use super::error::{AuthFailure, Error};
 use super::jsonrpc::{quote, Field, JsonObject};
 
 /// A string field; `None` when absent, null or not a string.
-fn string<O: JsonObject>(o: &O, key: &str) -> Option<String> {
+fn string<O: JsonObject>(o: &O, key: &'static str) -> Option<String> {
     match o.field(key) {
         Field::String(s) => Some(s),
         _ => None,
@@ -122,8 +122,8 @@ pub struct AuthServer {
 pub fn parse_auth_server<O: JsonObject>(doc: Option<&O>, expected_issuer: &str, legacy: bool) -> Result<AuthServer, Error> {
     let invalid = |what: &str| discovery(format!("the authorization server metadata {what}"));
     let doc = doc.ok_or_else(|| invalid("is not a JSON object"))?;
-    let required = |key: &str| string(doc, key).ok_or_else(|| invalid(&format!("has no \"{key}\"")));
-    let list = |key: &str| doc.strings(key).ok_or_else(|| invalid(&format!("has an invalid \"{key}\"")));
+    let required = |key: &'static str| string(doc, key).ok_or_else(|| invalid(&format!("has no \"{key}\"")));
+    let list = |key: &'static str| doc.strings(key).ok_or_else(|| invalid(&format!("has an invalid \"{key}\"")));
     let issuer = required("issuer")?;
     let same_origin = |i: &str| i.strip_prefix(expected_issuer).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
     if issuer != expected_issuer && !(legacy && same_origin(&issuer)) {

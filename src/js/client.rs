@@ -775,7 +775,7 @@ impl Options {
             return Err(invalid_argument(format!("the server URL must be an absolute http(s) URL, got \"{url}\"")));
         }
         let o = if options.is_undefined() || options.is_null() { Object::new().into() } else { options.clone() };
-        let func = |name: &str| -> Result<Option<Function>, JsValue> {
+        let func = |name: &'static str| -> Result<Option<Function>, JsValue> {
             let v = get(&o, name);
             if v.is_undefined() || v.is_null() {
                 return Ok(None);

@@ -14,7 +14,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::Window;
 
 use super::error::to_js;
-use super::value::{get, object, set};
+use super::value::{get, object, set, set_named};
 use crate::core::elicitation::{check_url, CompletionStatus, Guard, UrlFacts};
 use crate::core::error::Error;
 use crate::core::form::{self, Val};
@@ -298,7 +298,7 @@ impl Elicitations {
         let schema_val = to_val(&schema, 0);
         let defaults = Object::new();
         for (key, value) in form::defaults(&schema_val) {
-            set(&defaults, &key, &from_val(&value));
+            set_named(&defaults, &key, &from_val(&value));
         }
         let req = object(&[
             ("mode", "form".into()),
@@ -433,7 +433,7 @@ fn from_val(v: &Val) -> JsValue {
         Val::Obj(fields) => {
             let o = Object::new();
             for (k, v) in fields {
-                set(&o, k, &from_val(v));
+                set_named(&o, k, &from_val(v));
             }
             o.into()
         }

@@ -265,7 +265,8 @@ impl McpTask {
         }
         for key in Object::keys(requests.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()) {
             if !self.answered.borrow().contains(&key) {
-                let _ = Reflect::set(&fresh, &key.as_str().into(), &get(requests, &key));
+                let key = JsValue::from_str(&key);
+                let _ = Reflect::set(&fresh, &key, &Reflect::get(requests, &key).unwrap_or(JsValue::UNDEFINED));
             }
         }
         let keys: Vec<String> = Object::keys(&fresh).iter().filter_map(|k| k.as_string()).collect();

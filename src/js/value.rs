@@ -3,19 +3,26 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-/// `o[key]`, or `undefined` when `o` is not an object.
-pub fn get(o: &JsValue, key: &str) -> JsValue {
+use crate::web::json::key;
+
+/// `o[name]`, or `undefined` when `o` is not an object.
+pub fn get(o: &JsValue, name: &'static str) -> JsValue {
     if !o.is_object() && !o.is_function() {
         return JsValue::UNDEFINED;
     }
-    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+    Reflect::get(o, &key(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-pub fn set(o: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(o, &key.into(), value);
+pub fn set(o: &JsValue, name: &'static str, value: &JsValue) {
+    let _ = Reflect::set(o, &key(name), value);
 }
 
-pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
+/// `set` for a name that is data (a form field, a key the server chose), not the library's own.
+pub fn set_named(o: &JsValue, name: &str, value: &JsValue) {
+    let _ = Reflect::set(o, &name.into(), value);
+}
+
+pub fn object(fields: &[(&'static str, JsValue)]) -> JsValue {
     let o: JsValue = Object::new().into();
     for (k, v) in fields {
         set(&o, k, v);

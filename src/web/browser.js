@@ -64,6 +64,11 @@ export async function readText(response, limit) {
   return /\S/.test(text) ? text : ""; // only whitespace: no message
 }
 
+// A response header, or null: one call from wasm instead of two (`headers`, then `get`).
+export function header(response, name) {
+  return response.headers.get(name);
+}
+
 // fetch() with the request's headers as one string, "name\nvalue\n…": one string crosses from
 // wasm per request instead of two per header (the profile of a call put string decoding at a
 // tenth of it). A header that Headers refuses throws a TypeError naming it, synchronously; the

@@ -22,7 +22,7 @@ use super::slot::Slot;
 use super::timer::{now_ms, sleep, Deadline};
 use crate::core::auth;
 use crate::core::error::{Error, InvalidMessage};
-use super::json::{parse_js_message, parse_message};
+use super::json::{key, parse_js_message, parse_message};
 use crate::core::jsonrpc::{self, Correlator, Kind, RequestId, RpcError};
 use crate::core::modern::{self, Era};
 use crate::core::negotiate::{self, Requested};
@@ -803,7 +803,7 @@ impl Connection {
     }
 
     fn dispatch(self: &Rc<Self>, kind: Kind, message: JsValue) {
-        let field = |name: &str| Reflect::get(&message, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        let field = |name: &'static str| Reflect::get(&message, &key(name)).unwrap_or(JsValue::UNDEFINED);
         let (id, outcome) = match kind {
             Kind::Response { id } => (id, Ok(field("result"))),
             Kind::ErrorResponse { id, error } => (id, Err(Error::Rpc(error))),
@@ -1238,9 +1238,9 @@ fn request_body(id: &RequestId, method: &str, params: &JsValue) -> Result<JsValu
         RequestId::Number(n) => JsValue::from_f64(*n as f64),
         RequestId::String(s) => JsValue::from_str(s),
     };
-    for (key, value) in [("jsonrpc", JsValue::from_str("2.0")), ("id", id), ("method", JsValue::from_str(method)), ("params", params.clone())] {
+    for (name, value) in [("jsonrpc", key("2.0")), ("id", id), ("method", JsValue::from_str(method)), ("params", params.clone())] {
         if !value.is_undefined() {
-            let _ = Reflect::set(&message, &key.into(), &value);
+            let _ = Reflect::set(&message, &key(name), &value);
         }
     }
     JSON::stringify(&message).map(JsValue::from).map_err(|_| Error::InvalidArgument("params must be JSON-serializable".into()))

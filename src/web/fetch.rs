@@ -1,7 +1,7 @@
 //! HTTP over the browser's `fetch` (or one the app supplies), with bodies read as streams so
 //! SSE events are handled as they arrive and no body is buffered past a size limit.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect, Uint8Array};
@@ -10,15 +10,18 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader, Response};
 
 use crate::core::error::Error;
+use crate::web::json::key;
 
 /// The fetch implementation in use: the global one, or the app's `fetch` option.
 #[derive(Clone, Default)]
 pub struct Fetcher {
     custom: Option<Function>,
+    /// The last URL as an engine string: a connection sends every request to the same one.
+    url: RefCell<(String, JsValue)>,
 }
 
 pub struct HttpRequest<'a> {
-    pub method: &'a str,
+    pub method: &'static str,
     pub url: &'a str,
     pub headers: Vec<(&'a str, String)>,
     pub body: Option<JsValue>,
@@ -27,7 +30,7 @@ pub struct HttpRequest<'a> {
 
 impl Fetcher {
     pub fn new(custom: Option<Function>) -> Fetcher {
-        Fetcher { custom }
+        Fetcher { custom, url: RefCell::default() }
     }
 
     pub async fn send(&self, req: HttpRequest<'_>) -> Result<Response, Error> {
@@ -44,7 +47,14 @@ impl Fetcher {
         }
         let custom = self.custom.as_ref().map_or(JsValue::UNDEFINED, |f| f.into());
         let body = req.body.unwrap_or(JsValue::UNDEFINED);
-        let promise = send(&custom, req.url, req.method, &lines, &body, req.signal).map_err(|e| Error::InvalidArgument(describe(&e)))?;
+        let url = {
+            let mut last = self.url.borrow_mut();
+            if last.0 != req.url {
+                *last = (req.url.to_owned(), JsValue::from_str(req.url));
+            }
+            last.1.clone()
+        };
+        let promise = send(&custom, &url, &key(req.method), &lines, &body, req.signal).map_err(|e| Error::InvalidArgument(describe(&e)))?;
         let value = JsFuture::from(promise).await.map_err(fetch_error)?;
         value
             .dyn_into::<Response>()
@@ -178,7 +188,9 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = readText)]
     async fn read_text(response: &Response, limit: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
-    fn send(custom: &JsValue, url: &str, method: &str, lines: &str, body: &JsValue, signal: Option<&AbortSignal>) -> Result<Promise, JsValue>;
+    fn send(custom: &JsValue, url: &JsValue, method: &JsValue, lines: &str, body: &JsValue, signal: Option<&AbortSignal>) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = header)]
+    fn get_header(response: &Response, name: &JsValue) -> Option<String>;
 }
 
 /// The whole body as a JS string, at most `limit` bytes of UTF-8, without a byte of it
@@ -200,8 +212,8 @@ pub async fn text(response: &Response) -> Result<JsValue, Error> {
 
 /// A response header, with the CORS situation made explicit: a cross-origin response only
 /// shows headers the server exposes.
-pub fn header(response: &Response, name: &str) -> Option<String> {
-    response.headers().get(name).ok().flatten()
+pub fn header(response: &Response, name: &'static str) -> Option<String> {
+    get_header(response, &key(name))
 }
 
 pub fn is_cross_origin(response: &Response) -> bool {

@@ -1,6 +1,8 @@
 //! JSON in the browser: the engine's `JSON.parse`/`JSON.stringify`, and parsed JS objects seen
 //! through the core's [`JsonObject`] so the core can classify them without copying them.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 
@@ -13,6 +15,26 @@ pub fn stringify(value: &JsValue) -> Result<String, Error> {
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(|| Error::InvalidArgument("params must be JSON-serializable".into()))
+}
+
+thread_local! {
+    static KEYS: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The engine string of a name the library uses (a property, a method), made once: each string
+/// made from wasm memory is a `TextDecoder` call, about a microsecond in Blink, and a
+/// `tools/call` made sixteen. Only `'static` names come here, so the cache stays small.
+pub fn key(name: &'static str) -> JsValue {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        // By address: each literal is one constant, and comparing the text would cost more.
+        if let Some((_, value)) = keys.iter().find(|(k, _)| std::ptr::eq(*k, name)) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(name);
+        keys.push((name, value.clone()));
+        value
+    })
 }
 
 /// Parses one message with the engine's `JSON.parse` and lets the core classify it.
@@ -47,8 +69,8 @@ fn classify_value(value: JsValue) -> Result<(Kind, JsValue), Error> {
 pub struct JsObject(pub JsValue);
 
 impl JsonObject for JsObject {
-    fn field(&self, key: &str) -> Field<Self> {
-        let v = Reflect::get(&self.0, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    fn field(&self, key: &'static str) -> Field<Self> {
+        let v = Reflect::get(&self.0, &self::key(key)).unwrap_or(JsValue::UNDEFINED);
         if v.is_undefined() {
             Field::Absent
         } else if v.is_null() {
@@ -64,13 +86,13 @@ impl JsonObject for JsObject {
         }
     }
 
-    fn field_json(&self, key: &str) -> Option<String> {
-        let v = Reflect::get(&self.0, &key.into()).ok().filter(|v| !v.is_undefined())?;
+    fn field_json(&self, key: &'static str) -> Option<String> {
+        let v = Reflect::get(&self.0, &self::key(key)).ok().filter(|v| !v.is_undefined())?;
         JSON::stringify(&v).ok().and_then(|t| t.as_string())
     }
 
-    fn strings(&self, key: &str) -> Option<Vec<String>> {
-        let v = Reflect::get(&self.0, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    fn strings(&self, key: &'static str) -> Option<Vec<String>> {
+        let v = Reflect::get(&self.0, &self::key(key)).unwrap_or(JsValue::UNDEFINED);
         if v.is_undefined() || v.is_null() {
             return Some(Vec::new());
         }
@@ -80,8 +102,8 @@ impl JsonObject for JsObject {
         Array::from(&v).iter().map(|s| s.as_string()).collect()
     }
 
-    fn is_true(&self, key: &str) -> bool {
-        Reflect::get(&self.0, &key.into()).ok().and_then(|v| v.as_bool()) == Some(true)
+    fn is_true(&self, key: &'static str) -> bool {
+        Reflect::get(&self.0, &self::key(key)).ok().and_then(|v| v.as_bool()) == Some(true)
     }
 }
 

@@ -51,7 +51,7 @@ impl Settings {
     /// `fallback` answers `onAuthorization` when the app set none (the client's dialog).
     pub fn from_js(a: &JsValue, closed_grace_ms: u32, fallback: JsValue) -> Result<Settings, Error> {
         let bad = |why: &str| Error::InvalidArgument(why.into());
-        let string = |k: &str| field(a, k).as_string();
+        let string = |k: &'static str| field(a, k).as_string();
         let on_authorization = match field(a, "onAuthorization") {
             f if f.is_undefined() && fallback.is_function() => fallback.unchecked_into(),
             f => f.dyn_into::<Function>().map_err(|_| bad("auth.onAuthorization must be a function (or set elicitationUi: \"dialog\")"))?,
@@ -601,7 +601,7 @@ impl Authorizer {
     }
 }
 
-async fn send(fetcher: &Fetcher, method: &str, url: &str, mut headers: Vec<(&str, String)>, body: Option<&str>) -> Result<(u16, String), Error> {
+async fn send(fetcher: &Fetcher, method: &'static str, url: &str, mut headers: Vec<(&str, String)>, body: Option<&str>) -> Result<(u16, String), Error> {
     headers.push(("Accept", "application/json".to_owned()));
     let response = fetcher.send(HttpRequest { method, url, headers, body: body.map(JsValue::from), signal: None }).await?;
     Ok((response.status(), text(&response).await?.as_string().unwrap_or_default()))
