@@ -124,6 +124,10 @@ const DEFAULT_RETRY_MS: u32 = 1000;
 /// A listen stream open at least this long before it dropped counts as having worked.
 const LISTEN_HEALTHY_MS: f64 = 30_000.0;
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
+/// How long a POST's stream may run on after its response before it is aborted, in steps that
+/// also stop at `close()`.
+const DRAIN_STEPS: u32 = 10;
+const DRAIN_STEP_MS: u32 = 100;
 
 impl Connection {
     /// Connects and runs the `initialize` handshake; returns the connection and the
@@ -515,8 +519,25 @@ impl Connection {
         let outcome = slot.wait().await;
         // By its current id: a re-issued request has a new one.
         self.state.borrow_mut().correlator.remove_where(|w| w.slot.same(&slot));
-        // Aborts the POST only if it is still running (a stream we no longer read).
-        drop(guard);
+        // The guard aborts the POST if it is still running. A server ends the stream right
+        // after the response, but that end can arrive a moment later, and a body aborted
+        // before its end costs the keep-alive connection: so an answered request's stream gets
+        // a second to end on its own (a test counts the connections). A cancelled or timed-out
+        // one is aborted at once: in the modern era that is how a request is cancelled.
+        let answered = !matches!(outcome, Err(Error::Cancelled { .. } | Error::Timeout { .. }));
+        let finished = guard.finished();
+        if answered && !finished.get() && !self.is_closed() {
+            let weak = Rc::downgrade(self);
+            spawn_local(async move {
+                for _ in 0..DRAIN_STEPS {
+                    sleep(DRAIN_STEP_MS).await;
+                    if finished.get() || weak.upgrade().is_none_or(|c| c.is_closed()) {
+                        break;
+                    }
+                }
+                drop(guard);
+            });
+        }
         outcome
     }
 

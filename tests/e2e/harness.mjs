@@ -395,7 +395,8 @@ const MAX_LOGGED_BODY = 256 * 1024;
  * A reverse proxy on 127.0.0.1 (free port) to `target` that adds CORS headers, answers
  * preflights itself, and streams bodies both ways without buffering (SSE works through it).
  * Every request is recorded in `requests` (method, url, headers, body, status, response headers,
- * response body — bodies truncated at 256 KiB — and timestamps t0 / tHeaders / tEnd, `outcome`).
+ * response body — bodies truncated at 256 KiB — and timestamps t0 / tHeaders / tEnd, `outcome`);
+ * `connections()` counts the TCP connections accepted.
  */
 export async function startCorsProxy({ target, port = undefined, record = true }) {
   const upstream = new URL(target);
@@ -503,7 +504,11 @@ export async function startCorsProxy({ target, port = undefined, record = true }
       }
     });
   });
-  return { ...(await listenLocal(server, port)), requests };
+  // TCP connections the browser opened to the proxy: a fetch aborted before its body ended
+  // costs its keep-alive connection, so the next request opens a new one.
+  let connections = 0;
+  server.on("connection", () => connections++);
+  return { ...(await listenLocal(server, port)), requests, connections: () => connections };
 }
 
 // Example servers whose MCP endpoint is not on the SDK examples' usual 3000.

@@ -333,6 +333,22 @@ describe("legacy server (server-everything) through the same API", () => {
     await s.ok("e2", "close");
   });
 
+  test("an answered POST's stream is read to its end, not aborted: sequential calls keep their connection", T, async (t) => {
+    const s = await openPage(t);
+    await s.connect("k", `${everythingProxy.origin}/mcp`);
+    const [n, opened] = [everythingProxy.requests.length, everythingProxy.connections()];
+    for (let i = 0; i < 20; i++) assert.equal(text(await s.tool("k", "echo", { message: `m${i}` })), `Echo: m${i}`);
+    await sleep(300); // the last stream's end
+    const posts = everythingProxy.requests.slice(n).filter((r) => r.method === "POST");
+    const cut = posts.filter((r) => r.outcome !== "complete");
+    const fresh = everythingProxy.connections() - opened;
+    t.diagnostic(`20 calls: ${fresh} new connections; outcomes ${[...new Set(posts.map((r) => r.outcome))]}`);
+    assert.equal(cut.length, 0, `POST streams that did not end on their own: ${cut.map((r) => r.outcome)}`);
+    // Aborting each stream as its response arrived opened a connection per call.
+    assert.ok(fresh <= 4, `${fresh} new connections for 20 sequential calls`);
+    await s.ok("k", "close");
+  });
+
   test("the era outlives a reload (sessionStorage): no probe after it; cache: false probes; a stale era is forgotten", T, async (t) => {
     const s = await openPage(t);
     const url = `${everythingProxy.origin}/mcp`;
