@@ -1,7 +1,8 @@
 // Where one in-memory `tools/call` spends its time: the built package in headless Chromium, an
 // in-memory fetch (no network), the DevTools sampling profiler, self time per function. Not a
 // benchmark (`make bench` is): a profile to read before cutting. The case is `json` (a short
-// JSON result, 20,000 calls) or `big-sse` (a 1 MiB result as one SSE event in 64 KiB chunks, 200).
+// JSON result, 20,000 calls), `big-sse` (a 1 MiB result as one SSE event in 64 KiB chunks, 200)
+// or `connect` (2,000 connects, the floor still a call).
 //   node bench/profile.mjs [entry=/pkg/mcp_web_client.js] [rows=40] [case=json]
 import * as harness from "../tests/e2e/harness.mjs";
 const statics = await harness.startStatic({ root: harness.REPO_ROOT });
@@ -36,11 +37,16 @@ await page.evaluate(async (entry) => {
   };
   window.__c = await mod.McpClient.connect("https://mock.invalid/mcp", { fetch: f, protocolVersion: "2025-11-25" });
   window.__f = f;
+  // The `connect` case: what a connect costs (the era is remembered after the first one, as in the bench).
+  window.__connect = async () => {
+    const c = await mod.McpClient.connect("https://mock.invalid/mcp/c", { fetch: f });
+    (window.__open ??= []).push(c);
+  };
 }, process.argv[2] ?? "/pkg/mcp_web_client.js");
 const TOOL = CASE === "json" ? "small" : CASE;
-const N = CASE === "json" ? 20000 : 200;
+const N = { json: 20000, connect: 2000 }[CASE] ?? 200;
 const t = await page.evaluate(async ([n, tool]) => {
-  const c = window.__c;
+  const c = tool === "connect" ? { callTool: () => window.__connect() } : window.__c;
   for (let i = 0; i < n / 20; i++) await c.callTool(tool, {});
   const t0 = performance.now();
   for (let i = 0; i < n / 4; i++) await c.callTool(tool, {});
@@ -53,7 +59,7 @@ console.log("us/call ours, floor:", t.map((x) => x.toFixed(1)).join(", "));
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
 await cdp.send("Profiler.start");
-await page.evaluate(async ([n, tool]) => { const c = window.__c; for (let i = 0; i < n; i++) await c.callTool(tool, {}); }, [N, TOOL]);
+await page.evaluate(async ([n, tool]) => { const c = tool === "connect" ? { callTool: () => window.__connect() } : window.__c; for (let i = 0; i < n; i++) await c.callTool(tool, {}); }, [N, TOOL]);
 const { profile } = await cdp.send("Profiler.stop");
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();

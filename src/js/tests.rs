@@ -221,6 +221,10 @@ async fn connect_sends_initialize_then_echoes_session_and_protocol_version() {
     }
     assert_eq!(listen["headers"]["accept"], "text/event-stream");
     assert_eq!(server.http("GET").len(), 1, "a 405 to the GET stream is not retried");
+    // An abort after the answer costs an abort event and, on a network, the keep-alive.
+    for (what, r) in [("initialize", init), ("initialized", initialized), ("tools/list", list)] {
+        assert_eq!(r["aborted"], false, "the answered {what} POST is not aborted");
+    }
     let _ = settle(&client, "close", &[]).await;
 }
 
