@@ -4,8 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mcp_web_client::core::form::{defaults, validate, Val};
+use mcp_web_client::core::form::{defaults, validate};
 use mcp_web_client::core::modern::{header_params, header_values};
+use mcp_web_client::core::value::Val;
 
 fuzz_target!(|input: &[u8]| {
     let Ok(serde_json::Value::Array(pair)) = serde_json::from_slice::<serde_json::Value>(input) else { return };

@@ -8,57 +8,7 @@
 //! becomes one: a property of any other shape is reported as unsupported.
 
 use super::error::Violation;
-
-/// A JSON value small enough for elicitation forms; the edge builds it from JS values.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Val {
-    Null,
-    Bool(bool),
-    Num(f64),
-    Str(String),
-    Arr(Vec<Val>),
-    /// Members in their original order.
-    Obj(Vec<(String, Val)>),
-}
-
-impl Val {
-    /// A member of an object (the first, if the key repeats); `None` for anything else.
-    pub fn get(&self, key: &str) -> Option<&Val> {
-        match self {
-            Val::Obj(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Val::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    fn as_num(&self) -> Option<f64> {
-        match self {
-            Val::Num(n) => Some(*n),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl From<&serde_json::Value> for Val {
-    fn from(v: &serde_json::Value) -> Val {
-        use serde_json::Value;
-        match v {
-            Value::Null => Val::Null,
-            Value::Bool(b) => Val::Bool(*b),
-            Value::Number(n) => Val::Num(n.as_f64().unwrap_or(f64::NAN)),
-            Value::String(s) => Val::Str(s.clone()),
-            Value::Array(a) => Val::Arr(a.iter().map(Val::from).collect()),
-            Value::Object(o) => Val::Obj(o.iter().map(|(k, v)| (k.clone(), Val::from(v))).collect()),
-        }
-    }
-}
+use super::value::Val;
 
 /// The `default` of each property of a requested schema, in property order. A default that
 /// does not satisfy its own property (a number for a string, a value outside the enum) is
@@ -112,7 +62,7 @@ pub fn validate(schema: &Val, content: &Val) -> Vec<Violation> {
 /// Checks one value against one property schema; the message says what is wrong.
 fn check_property(prop: &Val, v: &Val) -> Result<(), String> {
     let unsupported = || Err("has a schema this client does not support".to_owned());
-    let bound = |key| prop.get(key).and_then(Val::as_num);
+    let bound = |key| prop.get(key).and_then(Val::as_f64);
     match prop.get("type").and_then(Val::as_str) {
         Some("string") => {
             let choices = match (prop.get("enum"), prop.get("oneOf")) {

@@ -16,3 +16,4 @@ pub mod negotiate;
 pub mod oauth;
 pub mod schema;
 pub mod sse;
+pub mod value;

@@ -5,8 +5,8 @@
 //! headers repeat what intermediaries need to route it.
 
 use super::error::{Error, InvalidMessage};
-use super::form::Val;
 use super::jsonrpc::quote;
+use super::value::Val;
 
 pub const VERSION: &str = "2026-07-28";
 pub const META_VERSION: &str = "io.modelcontextprotocol/protocolVersion";

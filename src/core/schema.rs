@@ -2,7 +2,7 @@
 //! SHOULD do: a result that breaks its declared shape is better caught here than in the app.
 //!
 //! Only the instance goes through [`Json`], so in the browser it stays the engine's `JSON.parse`
-//! result; the schema is a `serde_json::Value`, small and parsed once per `tools/list`. Schemas are
+//! result; the schema is a [`Val`], small and built once per `tools/list`. Schemas are
 //! untrusted: every check spends from [`BUDGET`] and nesting stops at [`DEPTH`], so a recursive or
 //! exponential schema ends in a `gave_up` [`Mismatch`], never in a hung page or a silent "valid".
 //!
@@ -16,9 +16,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde_json::Value;
-
 use super::jsonrpc::quote;
+use super::value::Val;
 
 /// Work units one validation may spend: one per schema applied, keyword, member or item looked
 /// at, and 64 bytes of string read.
@@ -55,8 +54,36 @@ pub trait Json: Sized {
     fn keys(&self) -> Vec<String>;
 }
 
-impl<'a> Json for &'a Value {
+impl<'a> Json for &'a Val {
     fn kind(&self) -> Kind {
+        match self {
+            Val::Null => Kind::Null,
+            Val::Bool(b) => Kind::Bool(*b),
+            Val::Num(n) => Kind::Number(*n),
+            Val::Str(_) => Kind::String,
+            Val::Arr(a) => Kind::Array(a.len()),
+            Val::Obj(_) => Kind::Object,
+        }
+    }
+    fn string(&self) -> Option<Cow<'_, str>> {
+        self.as_str().map(Cow::Borrowed)
+    }
+    fn get(&self, key: &str) -> Option<&'a Val> {
+        Val::get(self, key)
+    }
+    fn at(&self, index: usize) -> Option<&'a Val> {
+        self.as_array()?.get(index)
+    }
+    fn keys(&self) -> Vec<String> {
+        self.as_object().map_or_else(Vec::new, |o| o.iter().map(|(k, _)| k.clone()).collect())
+    }
+}
+
+/// Instances as the native tests hold them.
+#[cfg(not(target_arch = "wasm32"))]
+impl<'a> Json for &'a serde_json::Value {
+    fn kind(&self) -> Kind {
+        use serde_json::Value;
         match self {
             Value::Null => Kind::Null,
             Value::Bool(b) => Kind::Bool(*b),
@@ -69,10 +96,10 @@ impl<'a> Json for &'a Value {
     fn string(&self) -> Option<Cow<'_, str>> {
         self.as_str().map(Cow::Borrowed)
     }
-    fn get(&self, key: &str) -> Option<&'a Value> {
+    fn get(&self, key: &str) -> Option<&'a serde_json::Value> {
         self.as_object()?.get(key)
     }
-    fn at(&self, index: usize) -> Option<&'a Value> {
+    fn at(&self, index: usize) -> Option<&'a serde_json::Value> {
         self.as_array()?.get(index)
     }
     fn keys(&self) -> Vec<String> {
@@ -104,9 +131,9 @@ impl fmt::Display for Mismatch {
 /// (2025-11-25 also `"type": "object"`, which 2026-07-28 lifts; validating needs neither). A
 /// declared dialect not read this way (draft-04's boolean `exclusiveMinimum`, a custom
 /// meta-schema) is better unchecked than misread, so it counts as no schema.
-pub fn usable(schema: &Value) -> bool {
-    let Value::Object(o) = schema else { return false };
-    o.get("$schema").is_none_or(|d| {
+pub fn usable(schema: &Val) -> bool {
+    let Val::Obj(_) = schema else { return false };
+    schema.get("$schema").is_none_or(|d| {
         let d = d.as_str().unwrap_or_default().trim_end_matches('#');
         let d = d.strip_prefix("https://json-schema.org/").or_else(|| d.strip_prefix("http://json-schema.org/")).unwrap_or_default();
         matches!(d, "draft/2020-12/schema" | "draft/2019-09/schema" | "draft-07/schema" | "draft-06/schema")
@@ -114,7 +141,7 @@ pub fn usable(schema: &Value) -> bool {
 }
 
 /// Checks `instance` against `schema`, which is also the document its `$ref`s point into.
-pub fn validate<J: Json>(schema: &Value, instance: &J) -> Result<(), Mismatch> {
+pub fn validate<J: Json>(schema: &Val, instance: &J) -> Result<(), Mismatch> {
     Run { root: schema, spent: 0, depth: 0, quiet: 0 }.check(schema, instance)
 }
 
@@ -132,8 +159,8 @@ fn under(mut m: Mismatch, segment: &str) -> Mismatch {
     m
 }
 
-fn list(v: &Value) -> &[Value] {
-    v.as_array().map_or(&[], Vec::as_slice)
+fn list(v: &Val) -> &[Val] {
+    v.as_array().unwrap_or_default()
 }
 
 fn off_multiple(q: f64) -> bool {
@@ -150,7 +177,7 @@ fn is_type(t: &str, k: Kind) -> bool {
 }
 
 struct Run<'s> {
-    root: &'s Value,
+    root: &'s Val,
     spent: usize,
     depth: u32,
     /// Inside a branch whose failures are only counted (anyOf, oneOf, not, if): nobody reads
@@ -176,15 +203,15 @@ impl<'s> Run<'s> {
         self.tick(units)
     }
 
-    fn check<J: Json>(&mut self, s: &'s Value, i: &J) -> R {
-        self.enter(1 + s.as_object().map_or(0, |o| o.len()))?;
+    fn check<J: Json>(&mut self, s: &'s Val, i: &J) -> R {
+        self.enter(1 + s.as_object().map_or(0, <[_]>::len))?;
         let r = self.keywords(s, i);
         self.depth -= 1;
         r
     }
 
     /// Whether `i` passes `s`; giving up is not failing.
-    fn passes<J: Json>(&mut self, s: &'s Value, i: &J) -> Result<bool, Mismatch> {
+    fn passes<J: Json>(&mut self, s: &'s Val, i: &J) -> Result<bool, Mismatch> {
         self.quiet += 1;
         let r = self.check(s, i);
         self.quiet -= 1;
@@ -195,7 +222,7 @@ impl<'s> Run<'s> {
     }
 
     /// Applies `sub` to a member or item, when present, naming it in a failure's pointer.
-    fn step<J: Json>(&mut self, sub: &'s Value, x: Option<J>, name: impl FnOnce() -> String) -> R {
+    fn step<J: Json>(&mut self, sub: &'s Val, x: Option<J>, name: impl FnOnce() -> String) -> R {
         self.tick(1)?;
         x.map_or(Ok(()), |x| self.check(sub, &x).map_err(|m| under(m, &name())))
     }
@@ -238,21 +265,21 @@ impl<'s> Run<'s> {
         Ok(true)
     }
 
-    fn keywords<J: Json>(&mut self, s: &'s Value, i: &J) -> R {
-        let s = match s {
-            Value::Object(s) => s,
-            Value::Bool(false) => return self.fail(|| "not allowed".into()),
+    fn keywords<J: Json>(&mut self, schema: &'s Val, i: &J) -> R {
+        let s = match schema {
+            Val::Obj(s) => s,
+            Val::Bool(false) => return self.fail(|| "not allowed".into()),
             _ => return Ok(()),
         };
         let k = i.kind();
         // `type` first: "expected integer" says more than whatever else fails.
-        if let Some(t) = s.get("type") {
-            let ts = if t.is_string() { std::slice::from_ref(t) } else { list(t) };
+        if let Some(t) = schema.get("type") {
+            let ts = if t.as_str().is_some() { std::slice::from_ref(t) } else { list(t) };
             if !ts.is_empty() && !ts.iter().any(|t| t.as_str().is_some_and(|t| is_type(t, k))) {
-                return self.fail(|| format!("expected {}", ts.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" or ")).into());
+                return self.fail(|| format!("expected {}", ts.iter().filter_map(Val::as_str).collect::<Vec<_>>().join(" or ")).into());
             }
         }
-        let (root, after) = (self.root, |key| s.get(key).map_or(0, |v| list(v).len()));
+        let (root, after) = (self.root, |key| schema.get(key).map_or(0, |v| list(v).len()));
         for (key, v) in s {
             let m = v.as_f64();
             let below = |x: f64| m.is_some_and(|m| x < m);
@@ -270,7 +297,7 @@ impl<'s> Run<'s> {
                     .map(|n| (n != 1).then_some(if n == 0 { "matches no oneOf" } else { "matches several oneOf" })),
                 ("not", _) => self.passes(v, i).map(|hit| hit.then_some("matches not")),
                 ("if", _) => {
-                    let branch = s.get(if self.passes(v, i)? { "then" } else { "else" });
+                    let branch = schema.get(if self.passes(v, i)? { "then" } else { "else" });
                     branch.map_or(Ok(()), |b| self.check(b, i)).map(|()| None)
                 }
                 ("enum", _) => list(v).iter().try_fold(false, |hit, e| Ok(hit || self.equal(i, &e)?)).map(|hit| (!hit).then_some("not in enum")),
@@ -292,28 +319,28 @@ impl<'s> Run<'s> {
                     .find(|same| !matches!(same, Ok(false)))
                     .unwrap_or(Ok(false))
                     .map(|dup| dup.then_some("duplicate items")),
-                ("prefixItems" | "items", Kind::Array(n)) if v.is_array() => {
+                ("prefixItems" | "items", Kind::Array(n)) if v.as_array().is_some() => {
                     list(v).iter().take(n).enumerate().try_for_each(|(x, sub)| self.step(sub, i.at(x), || x.to_string())).map(|()| None)
                 }
                 // Draft-07's `additionalItems` is 2020-12's `items`, after an array `items`.
                 ("items" | "additionalItems", Kind::Array(n)) => {
-                    let tuple = s.get("items").is_some_and(Value::is_array);
+                    let tuple = schema.get("items").is_some_and(|v| v.as_array().is_some());
                     let from = if key == "items" { after("prefixItems") } else if tuple { after("items") } else { n };
                     (from..n).try_for_each(|x| self.step(v, i.at(x), || x.to_string())).map(|()| None)
                 }
                 ("properties", Kind::Object) => {
-                    v.as_object().into_iter().flatten().try_for_each(|(k, sub)| self.step(sub, i.get(k), || k.clone())).map(|()| None)
+                    v.as_object().unwrap_or_default().iter().try_for_each(|(k, sub)| self.step(sub, i.get(k), || k.clone())).map(|()| None)
                 }
                 ("required", Kind::Object) => {
                     self.tick(list(v).len())?;
-                    match list(v).iter().filter_map(Value::as_str).find(|name| i.get(name).is_none()) {
+                    match list(v).iter().filter_map(Val::as_str).find(|name| i.get(name).is_none()) {
                         Some(name) => return self.fail(|| format!("missing required property {}", quote(name)).into()),
                         None => Ok(None),
                     }
                 }
-                ("additionalProperties", Kind::Object) if !s.contains_key("patternProperties") => {
-                    let known = s.get("properties").and_then(Value::as_object);
-                    let mut extra = self.keys(i)?.into_iter().filter(|key| !known.is_some_and(|p| p.contains_key(key)));
+                ("additionalProperties", Kind::Object) if schema.get("patternProperties").is_none() => {
+                    let known = schema.get("properties");
+                    let mut extra = self.keys(i)?.into_iter().filter(|key| known.is_none_or(|p| p.get(key).is_none()));
                     extra.try_for_each(|key| self.step(v, i.get(&key), || key.clone())).map(|()| None)
                 }
                 _ => Ok(None),
@@ -329,17 +356,17 @@ impl<'s> Run<'s> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn run(schema: &Value, instance: &Value) -> R {
-        validate(schema, &instance)
+        validate(&Val::from(schema), &instance)
     }
 
     /// Each instance of `good` passes, each of `bad` fails, and the `jsonschema` crate agrees.
     fn cases(schema: Value, good: Value, bad: Value) {
         let theirs = jsonschema::options().should_validate_formats(false).build(&schema).unwrap();
         for (instances, want) in [(good, true), (bad, false)] {
-            for i in list(&instances) {
+            for i in instances.as_array().unwrap() {
                 let ours = run(&schema, i);
                 assert!(ours.is_ok() == want && theirs.is_valid(i) == want, "{schema} on {i}: {ours:?}");
             }
@@ -448,6 +475,7 @@ mod tests {
     #[test]
     fn usable_schemas_are_objects_in_a_dialect_read_the_same_way() {
         let draft = |d: &str| json!({ "$schema": d });
+        let usable = |v: &Value| usable(&Val::from(v));
         assert!([json!({}), draft("https://json-schema.org/draft/2020-12/schema"), draft("http://json-schema.org/draft-07/schema#")].iter().all(usable));
         let unusable = [json!(true), json!(null), json!("object"), draft("http://json-schema.org/draft-04/schema#"), draft("https://example.com/mine")];
         assert!(!unusable.iter().any(usable));
@@ -466,7 +494,7 @@ mod tests {
             let good = read(&format!("2026-07-28/examples/CallToolResult/{result}.json"))["structuredContent"].take();
             let mut bad = good.clone();
             *(if bad.is_array() { &mut bad[1]["name"] } else { &mut bad["humidity"] }) = json!(null);
-            assert!(usable(&schema));
+            assert!(usable(&Val::from(&schema)));
             cases(schema, json!([good]), json!([bad]));
         }
         // As Pydantic writes them: $defs, Optional as anyOf with null, enums, bounds.
@@ -498,8 +526,9 @@ mod tests {
         for name in defs.as_object().unwrap().keys() {
             let wrapper = json!({"$defs": defs, "$ref": format!("#/$defs/{name}")});
             let theirs = jsonschema::options().should_validate_formats(false).build(&wrapper).unwrap();
+            let ours_schema = Val::from(&wrapper);
             let mut agree = |e: &Value| {
-                let ours = run(&wrapper, e);
+                let ours = validate(&ours_schema, &e);
                 assert_eq!(ours.is_ok(), theirs.is_valid(e), "{name} on {e}: {ours:?}");
                 *if ours.is_ok() { &mut valid } else { &mut invalid } += 1;
             };

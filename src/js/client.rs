@@ -9,16 +9,17 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
 
-use super::elicitation::{to_val, Delivery, Elicitations, Settings};
+use super::elicitation::{Delivery, Elicitations, Settings};
 use super::value::{get, object, promise};
 use super::error::{invalid_argument, to_js};
 use crate::core::error::{codes as lib_codes, Error};
 use crate::core::jsonrpc::{codes, RpcError};
 use crate::core::modern;
 use crate::core::schema;
+use crate::core::value::Val;
 use crate::core::negotiate::Requested;
 use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptions};
-use crate::web::json::stringify;
+use crate::web::json::{stringify, to_val};
 use crate::web::timer::now_ms;
 use crate::web::fetch::Fetcher;
 use crate::web::auth_link::{self, AuthLink};
@@ -79,7 +80,7 @@ struct Inner {
     /// The tools listed as able to run as tasks; `None` until tools are listed.
     task_tools: RefCell<Option<Vec<String>>>,
     /// The `outputSchema` of each listed tool that declares a usable one.
-    output_schemas: RefCell<Vec<(String, serde_json::Value)>>,
+    output_schemas: RefCell<Vec<(String, Val)>>,
     conn: Rc<Connection>,
     host: Rc<JsHost>,
     timeout_ms: u32,
@@ -628,7 +629,8 @@ impl Inner {
             task_tools.retain(|n| n != &name);
             let mut schemas = self.output_schemas.borrow_mut();
             schemas.retain(|(n, _)| n != &name);
-            if let Some(schema) = crate::web::json::to_serde(&get(&tool, "outputSchema")).filter(schema::usable) {
+            let schema = to_val(&get(&tool, "outputSchema"));
+            if schema::usable(&schema) {
                 schemas.push((name.clone(), schema));
             }
             if matches!(get(&get(&tool, "execution"), "taskSupport").as_string().as_deref(), Some("optional" | "required")) {
@@ -641,7 +643,7 @@ impl Inner {
         let kept = Array::new();
         for tool in Array::from(&tools).iter() {
             let name = get(&tool, "name").as_string().unwrap_or_default();
-            match modern::header_params(&to_val(&get(&tool, "inputSchema"), 0)) {
+            match modern::header_params(&to_val(&get(&tool, "inputSchema"))) {
                 Ok(params) => {
                     let mut headers = self.tool_headers.borrow_mut();
                     headers.retain(|(n, _)| n != &name);
@@ -725,7 +727,7 @@ impl Inner {
         let name = get(params, "name").as_string().unwrap_or_default();
         let headers = self.tool_headers.borrow();
         match headers.iter().find(|(n, _)| n == &name) {
-            Some((_, declared)) => modern::header_values(declared, &to_val(&get(params, "arguments"), 0)),
+            Some((_, declared)) => modern::header_values(declared, &to_val(&get(params, "arguments"))),
             None => Ok(Vec::new()),
         }
     }

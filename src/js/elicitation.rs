@@ -17,7 +17,9 @@ use super::error::to_js;
 use super::value::{get, object, set, set_named};
 use crate::core::elicitation::{check_url, CompletionStatus, Guard, UrlFacts};
 use crate::core::error::Error;
-use crate::core::form::{self, Val};
+use crate::core::form;
+use crate::core::value::Val;
+use crate::web::json::to_val;
 use crate::web::popup::{self, Outcome, Via, WatchConfig};
 use crate::web::slot::Slot;
 use crate::web::timer::now_ms;
@@ -295,7 +297,7 @@ impl Elicitations {
     /// The request object of a form-mode elicitation, with defaults and `validate`.
     pub fn form_request(server: &JsValue, params: &JsValue) -> JsValue {
         let schema = get(params, "requestedSchema");
-        let schema_val = to_val(&schema, 0);
+        let schema_val = to_val(&schema);
         let defaults = Object::new();
         for (key, value) in form::defaults(&schema_val) {
             set_named(&defaults, &key, &from_val(&value));
@@ -308,7 +310,7 @@ impl Elicitations {
             ("defaults", defaults.into()),
         ]);
         let validate = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |content: JsValue| {
-            let list: Array = form::validate(&schema_val, &to_val(&content, 0))
+            let list: Array = form::validate(&schema_val, &to_val(&content))
                 .into_iter()
                 .map(|v| object(&[("field", v.field.into()), ("message", v.message.into())]))
                 .collect();
@@ -325,7 +327,7 @@ impl Elicitations {
         }
         let content = get(answer, "content");
         let content = if content.is_undefined() { Object::new().into() } else { content };
-        let violations = form::validate(&to_val(&get(params, "requestedSchema"), 0), &to_val(&content, 0));
+        let violations = form::validate(&to_val(&get(params, "requestedSchema")), &to_val(&content));
         if violations.is_empty() {
             Ok(())
         } else {
@@ -389,38 +391,6 @@ fn promise_of(outcome: &Outcome) -> Promise {
         Ok((status, via)) => Promise::resolve(&outcome_object(*status, *via)),
         Err(e) => Promise::reject(&to_js(e)),
     }
-}
-
-/// JS value → the core's small JSON value, depth-bounded (form schemas are flat).
-pub fn to_val(v: &JsValue, depth: u32) -> Val {
-    if depth > 32 || v.is_null() || v.is_undefined() {
-        return Val::Null;
-    }
-    if let Some(b) = v.as_bool() {
-        return Val::Bool(b);
-    }
-    if let Some(n) = v.as_f64() {
-        return Val::Num(n);
-    }
-    if let Some(s) = v.as_string() {
-        return Val::Str(s);
-    }
-    if Array::is_array(v) {
-        return Val::Arr(Array::from(v).iter().map(|x| to_val(&x, depth + 1)).collect());
-    }
-    if v.is_object() {
-        let entries = Object::entries(v.unchecked_ref());
-        return Val::Obj(
-            entries
-                .iter()
-                .filter_map(|pair| {
-                    let pair = Array::from(&pair);
-                    Some((pair.get(0).as_string()?, to_val(&pair.get(1), depth + 1)))
-                })
-                .collect(),
-        );
-    }
-    Val::Null
 }
 
 fn from_val(v: &Val) -> JsValue {

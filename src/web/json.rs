@@ -7,6 +7,7 @@ use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 
 use crate::core::error::Error;
+use crate::core::value::Val;
 use crate::core::jsonrpc::{classify, Field, JsonObject, Kind, Parsed};
 
 /// JSON text of a JS value, with the engine's serializer.
@@ -158,30 +159,27 @@ impl crate::core::schema::Json for JsJson {
     }
 }
 
-/// A JS value as a `serde_json::Value` (a tool's `outputSchema`: small), built by hand rather
-/// than parsed, which keeps serde_json's parser out of the module.
-pub fn to_serde(value: &JsValue) -> Option<serde_json::Value> {
-    use serde_json::Value;
-    fn walk(v: &JsValue, depth: u32) -> Option<Value> {
-        Some(if depth > 64 || v.is_null() {
-            Value::Null
+/// A JS value as the core's [`Val`] (a tool's schemas, an elicitation's form and answer: small).
+/// Past 64 levels, and for what JSON has no value for, it is `Null`.
+pub fn to_val(v: &JsValue) -> Val {
+    fn walk(v: &JsValue, depth: u32) -> Val {
+        if depth > 64 || v.is_null() || v.is_undefined() {
+            Val::Null
         } else if let Some(b) = v.as_bool() {
-            Value::Bool(b)
+            Val::Bool(b)
         } else if let Some(n) = v.as_f64() {
-            serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+            Val::Num(n)
         } else if let Some(s) = v.as_string() {
-            Value::String(s)
+            Val::Str(s)
         } else if Array::is_array(v) {
-            Value::Array(Array::from(v).iter().map(|x| walk(&x, depth + 1)).collect::<Option<_>>()?)
+            Val::Arr(Array::from(v).iter().map(|x| walk(&x, depth + 1)).collect())
         } else if v.is_object() {
-            let mut map = serde_json::Map::new();
-            for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()) {
-                map.insert(key.clone(), walk(&Reflect::get(v, &key.into()).ok()?, depth + 1)?);
-            }
-            Value::Object(map)
+            let entries = js_sys::Object::entries(v.unchecked_ref());
+            let pair = |p: JsValue| Some((Reflect::get_u32(&p, 0).ok()?.as_string()?, walk(&Reflect::get_u32(&p, 1).ok()?, depth + 1)));
+            Val::Obj(entries.iter().filter_map(pair).collect())
         } else {
-            return None;
-        })
+            Val::Null
+        }
     }
-    walk(value, 0)
+    walk(v, 0)
 }
