@@ -1,7 +1,7 @@
 // Where one in-memory `tools/call` spends its time: the built package in headless Chromium, an
 // in-memory fetch (no network), the DevTools sampling profiler, self time per function. Not a
 // benchmark (`make bench` is): a profile to read before cutting. The case is `json` (a short
-// JSON result, 20,000 calls), `big-sse` (a 1 MiB result as one SSE event in 64 KiB chunks, 200)
+// JSON result, 20,000 calls), `small-sse` (the same as one SSE event), `big-sse` (a 1 MiB result as one SSE event in 64 KiB chunks, 200)
 // or `connect` (2,000 connects, the floor still a call).
 //   node bench/profile.mjs [entry=/pkg/mcp_web_client.js] [rows=40] [case=json]
 import * as harness from "../tests/e2e/harness.mjs";
@@ -29,6 +29,9 @@ await page.evaluate(async (entry) => {
     if (msg.id === undefined) return Promise.resolve(new Response(null, { status: 202 }));
     const head = `{"jsonrpc":"2.0","id":${JSON.stringify(msg.id)}`;
     if (msg.method === "initialize") return Promise.resolve(new Response(`${head},"result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{}},"serverInfo":{"name":"m","version":"1"}}}`, { status: 200, headers: hdr }));
+    if (msg.params.name === "small-sse") {
+      return Promise.resolve(new Response(`event: message\ndata: ${head},"result":${small}}\n\n`, { status: 200, headers: { ...hdr, "content-type": "text/event-stream" } }));
+    }
     if (msg.params.name === "big-sse") {
       const body = stream([enc.encode(`event: message\ndata: ${head}`), ...bigTail]);
       return Promise.resolve(new Response(body, { status: 200, headers: { ...hdr, "content-type": "text/event-stream" } }));
@@ -44,7 +47,7 @@ await page.evaluate(async (entry) => {
   };
 }, process.argv[2] ?? "/pkg/mcp_web_client.js");
 const TOOL = CASE === "json" ? "small" : CASE;
-const N = { json: 20000, connect: 2000 }[CASE] ?? 200;
+const N = { json: 20000, "small-sse": 20000, connect: 2000 }[CASE] ?? 200;
 const t = await page.evaluate(async ([n, tool]) => {
   const c = tool === "connect" ? { callTool: () => window.__connect() } : window.__c;
   for (let i = 0; i < n / 20; i++) await c.callTool(tool, {});

@@ -26,6 +26,11 @@ pub async fn sleep(ms: u32) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Resolves once the microtasks queued before it have run: a wait with no timer.
+pub async fn yield_now() {
+    let _ = JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await;
+}
+
 /// Runs a callback once after a delay, unless dropped first: dropping clears the timer.
 #[must_use = "dropping a Timeout cancels it"]
 pub struct Timeout {
