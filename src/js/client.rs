@@ -19,7 +19,7 @@ use crate::core::schema;
 use crate::core::value::Val;
 use crate::core::negotiate::Requested;
 use crate::web::connection::{Config, Connection, Host, LocalFuture, RequestOptions};
-use crate::web::json::{stringify, to_val};
+use crate::web::json::{key, stringify, to_val};
 use crate::web::timer::now_ms;
 use crate::web::fetch::Fetcher;
 use crate::web::auth_link::{self, AuthLink};
@@ -113,7 +113,7 @@ impl McpClient {
             let url = url.or_else(|| web_sys::window()?.location().href().ok()).unwrap_or_default();
             let server = auth_link::complete(&auth, &auth_fallback(true), &url).await.map_err(|e| to_js(&e))?;
             let out = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&out, &"serverUrl".into(), &server.into());
+            let _ = js_sys::Reflect::set(&out, &key("serverUrl"), &server.into());
             Ok(out.into())
         })
     }
@@ -256,7 +256,7 @@ impl McpClient {
                 let result = inner.list("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
                 let page = result;
                 inner.check_tools(&page).map_err(|e| to_js(&e))?;
-                let tools = Reflect::get(&page, &"tools".into()).unwrap_or(JsValue::UNDEFINED);
+                let tools = Reflect::get(&page, &key("tools")).unwrap_or(JsValue::UNDEFINED);
                 for tool in Array::from(&tools).iter() {
                     all.push(&tool);
                 }
@@ -463,7 +463,7 @@ impl McpClient {
         #[wasm_bindgen(unchecked_param_type = "AddEventListenerOptions | boolean")] options: JsValue,
     ) {
         let target: &JsValue = self.inner.host.events.as_ref();
-        let add: Function = Reflect::get(target, &"addEventListener".into()).unwrap_or_default().unchecked_into();
+        let add: Function = Reflect::get(target, &key("addEventListener")).unwrap_or_default().unchecked_into();
         let _ = add.call3(target, &(&kind).into(), &listener, &options);
         // Modern era: change notifications flow only on a subscriptions/listen stream, opened
         // for the kinds someone listens to.
@@ -560,7 +560,7 @@ impl Inner {
             match modern::result_type(method, get(&result, "resultType").as_string().as_deref())? {
                 modern::ResultType::Complete => {
                     // The app sees the same shapes in both eras.
-                    let _ = Reflect::delete_property(result.unchecked_ref::<Object>(), &"resultType".into());
+                    let _ = Reflect::delete_property(result.unchecked_ref::<Object>(), &key("resultType"));
                     return Ok(result);
                 }
                 modern::ResultType::InputRequired => rounds.next(method)?,
@@ -570,10 +570,10 @@ impl Inner {
             let responses = self.fulfil(&get(&result, "inputRequests"), opts.signal.as_ref()).await?;
             let next = Object::new();
             let _ = Object::assign(&next, params.unchecked_ref());
-            let _ = Reflect::set(&next, &"inputResponses".into(), &responses);
+            let _ = Reflect::set(&next, &key("inputResponses"), &responses);
             let state = get(&result, "requestState");
             if !state.is_undefined() {
-                let _ = Reflect::set(&next, &"requestState".into(), &state);
+                let _ = Reflect::set(&next, &key("requestState"), &state);
             }
             current = next.into();
         }
@@ -659,7 +659,7 @@ impl Inner {
                 }
             }
         }
-        let _ = Reflect::set(page, &"tools".into(), &kept);
+        let _ = Reflect::set(page, &key("tools"), &kept);
         Ok(())
     }
 
@@ -818,7 +818,7 @@ impl Options {
         let on_elicitation = match (func("onElicitation")?, get(&o, "elicitationUi").as_string().as_deref()) {
             (Some(f), _) => Some(f),
             // Without a document (a Worker, Node) the dialog could only answer `cancel`.
-            (None, Some("dialog")) if !Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false) => {
+            (None, Some("dialog")) if !Reflect::has(&js_sys::global(), &key("document")).unwrap_or(false) => {
                 return Err(invalid_argument("elicitationUi \"dialog\" needs a document, which this runtime lacks: pass onElicitation"));
             }
             (None, Some("dialog")) => Some(super::dialog::handler()),

@@ -3,6 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::core::error::Error;
+use crate::web::json::key;
 
 #[wasm_bindgen(module = "/src/js/mcp_error.js")]
 extern "C" {
@@ -17,12 +18,12 @@ pub fn to_js(error: &Error) -> JsValue {
         Error::Rpc(e) | Error::Relayed(e) => e.data.as_ref().and_then(|d| js_sys::JSON::parse(d).ok()).unwrap_or(JsValue::UNDEFINED),
         Error::HttpStatus { status, .. } => {
             let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&o, &"status".into(), &(*status).into());
+            let _ = js_sys::Reflect::set(&o, &key("status"), &(*status).into());
             o.into()
         }
         Error::AuthorizationRequired { status, hint } => {
             let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&o, &"status".into(), &(*status).into());
+            let _ = js_sys::Reflect::set(&o, &key("status"), &(*status).into());
             if let Some(h) = hint {
                 for (key, value) in [
                     ("resourceMetadata", &h.resource_metadata),
@@ -39,14 +40,14 @@ pub fn to_js(error: &Error) -> JsValue {
         }
         Error::CorsHeaderHidden { header } => {
             let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&o, &"header".into(), &(*header).into());
+            let _ = js_sys::Reflect::set(&o, &key("header"), &(*header).into());
             o.into()
         }
         Error::UnsupportedProtocolVersion { offered, received } => {
             let o = js_sys::Object::new();
             let supported: js_sys::Array = offered.iter().map(|v| JsValue::from_str(v)).collect();
-            let _ = js_sys::Reflect::set(&o, &"supported".into(), &supported);
-            let _ = js_sys::Reflect::set(&o, &"received".into(), &received.into());
+            let _ = js_sys::Reflect::set(&o, &key("supported"), &supported);
+            let _ = js_sys::Reflect::set(&o, &key("received"), &received.into());
             o.into()
         }
         _ => JsValue::UNDEFINED,
@@ -54,9 +55,9 @@ pub fn to_js(error: &Error) -> JsValue {
     let js: JsValue = McpError::new(error.code() as f64, &error.to_string(), &data).into();
     // -32042 (URLElicitationRequiredError): surface the elicitations the app must handle.
     if error.code() == crate::core::error::codes::URL_ELICITATION_REQUIRED {
-        if let Ok(list) = js_sys::Reflect::get(&data, &"elicitations".into()) {
+        if let Ok(list) = js_sys::Reflect::get(&data, &key("elicitations")) {
             if js_sys::Array::is_array(&list) {
-                let _ = js_sys::Reflect::set(&js, &"elicitations".into(), &list);
+                let _ = js_sys::Reflect::set(&js, &key("elicitations"), &list);
             }
         }
     }

@@ -14,7 +14,7 @@ use super::{arg, get, invalid_result, object, promise, to_js, Inner, JsHost, Jso
 use crate::core::error::Error;
 use crate::core::jsonrpc::RpcError;
 use crate::web::connection::{terminal, RequestOptions};
-use crate::web::json::stringify;
+use crate::web::json::{key, stringify};
 use crate::web::timer::sleep;
 
 /// The server's `pollIntervalMs` within these bounds; the default when it gives none.
@@ -74,7 +74,7 @@ impl McpClient {
             let supported = inner.task_tools.borrow().as_ref().is_some_and(|t| t.contains(&get(&params, "name").as_string().unwrap_or_default()));
             if !modern && offered && supported {
                 let task = if ttl.is_undefined() { Object::new().into() } else { object(&[("ttl", ttl)]) };
-                let _ = Reflect::set(&params, &"task".into(), &task);
+                let _ = Reflect::set(&params, &key("task"), &task);
             }
             let mut attempt = opts.clone();
             attempt.headers = inner.param_headers(&params).map_err(|e| to_js(&e))?;
@@ -172,7 +172,7 @@ impl McpTask {
 impl McpTask {
     pub(super) fn new(inner: Rc<Inner>, state: JsValue) -> McpTask {
         if state.is_object() {
-            let _ = Reflect::delete_property(state.unchecked_ref::<Object>(), &"resultType".into());
+            let _ = Reflect::delete_property(state.unchecked_ref::<Object>(), &key("resultType"));
         }
         let state = Rc::new(RefCell::new(state));
         if let Some(id) = get(&state.borrow(), "taskId").as_string() {
@@ -195,7 +195,7 @@ impl McpTask {
 
     fn set(&self, mut task: JsValue) -> JsValue {
         if task.is_object() {
-            let _ = Reflect::delete_property(task.unchecked_ref::<Object>(), &"resultType".into());
+            let _ = Reflect::delete_property(task.unchecked_ref::<Object>(), &key("resultType"));
         } else {
             task = self.state.borrow().clone();
         }
@@ -234,8 +234,8 @@ impl McpTask {
                 }
                 let result = result?;
                 let done = state.unchecked_ref::<Object>();
-                let _ = Reflect::set(done, &"status".into(), &"completed".into());
-                let _ = Reflect::set(done, &"result".into(), &result);
+                let _ = Reflect::set(done, &key("status"), &"completed".into());
+                let _ = Reflect::set(done, &key("result"), &result);
                 return Ok(result);
             }
             // A notification may announce the end without the result; tasks/get must carry it.

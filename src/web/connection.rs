@@ -246,7 +246,7 @@ impl Connection {
                         .data
                         .as_deref()
                         .and_then(|d| JSON::parse(d).ok())
-                        .map(|d| Reflect::get(&d, &"supported".into()).unwrap_or(JsValue::UNDEFINED))
+                        .map(|d| Reflect::get(&d, &key("supported")).unwrap_or(JsValue::UNDEFINED))
                         .filter(js_sys::Array::is_array)
                         .map(|a| js_sys::Array::from(&a).iter().filter_map(|v| v.as_string()).collect())
                         .unwrap_or_default();
@@ -259,7 +259,7 @@ impl Connection {
                 Err(e) => return Err(e),
             }
         };
-        let versions: Option<Vec<String>> = Reflect::get(&result, &"supportedVersions".into())
+        let versions: Option<Vec<String>> = Reflect::get(&result, &key("supportedVersions"))
             .ok()
             .filter(js_sys::Array::is_array)
             .map(|a| js_sys::Array::from(&a).iter().filter_map(|v| v.as_string()).collect());
@@ -269,13 +269,13 @@ impl Connection {
                 reason: "supportedVersions does not list 2026-07-28".into(),
             }));
         }
-        let meta = Reflect::get(&result, &"_meta".into()).unwrap_or(JsValue::UNDEFINED);
+        let meta = Reflect::get(&result, &key("_meta")).unwrap_or(JsValue::UNDEFINED);
         let info = Object::new();
         let field = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
-        let _ = Reflect::set(&info, &"protocolVersion".into(), &modern::VERSION.into());
-        let _ = Reflect::set(&info, &"capabilities".into(), &field(&result, "capabilities"));
-        let _ = Reflect::set(&info, &"serverInfo".into(), &field(&meta, modern::META_SERVER_INFO));
-        let _ = Reflect::set(&info, &"instructions".into(), &field(&result, "instructions"));
+        let _ = Reflect::set(&info, &key("protocolVersion"), &modern::VERSION.into());
+        let _ = Reflect::set(&info, &key("capabilities"), &field(&result, "capabilities"));
+        let _ = Reflect::set(&info, &key("serverInfo"), &field(&meta, modern::META_SERVER_INFO));
+        let _ = Reflect::set(&info, &key("instructions"), &field(&result, "instructions"));
         // ttlMs / cacheScope: a public answer serves every client of this URL, a private one
         // only clients with the same credentials (headers).
         if let Some(ttl) = field(&result, "ttlMs").as_f64().filter(|t| *t > 0.0) {
@@ -347,7 +347,7 @@ impl Connection {
         let caps = Reflect::get(&meta, &modern::META_CAPABILITIES.into()).unwrap_or(JsValue::UNDEFINED);
         let extensions = Object::new();
         let _ = Reflect::set(&extensions, &modern::TASKS_EXTENSION.into(), &Object::new());
-        let _ = Reflect::set(&caps, &"extensions".into(), &extensions);
+        let _ = Reflect::set(&caps, &key("extensions"), &extensions);
         *self.meta.borrow_mut() = Some(meta.clone());
         Ok(meta)
     }
@@ -389,7 +389,7 @@ impl Connection {
         let params = JSON::parse(&params).map_err(|_| Error::InvalidArgument("clientInfo is not JSON".into()))?;
         let opts = RequestOptions { timeout_ms: self.config.connect_timeout_ms, ..Default::default() };
         let result = self.request("initialize", params, opts).await?;
-        let server_version = Reflect::get(&result, &"protocolVersion".into())
+        let server_version = Reflect::get(&result, &key("protocolVersion"))
             .ok()
             .and_then(|v| v.as_string())
             .ok_or_else(|| {
@@ -446,7 +446,7 @@ impl Connection {
         let slot: Slot<Outcome> = Slot::default();
         let modern = self.is_modern();
         // Only a task-augmented call with a progress callback keeps its progress route past the response.
-        let task = !modern && opts.on_progress.is_some() && Reflect::get(&params, &"task".into()).is_ok_and(|t| t.is_object());
+        let task = !modern && opts.on_progress.is_some() && Reflect::get(&params, &key("task")).is_ok_and(|t| t.is_object());
         let id = {
             let mut st = self.state.borrow_mut();
             let id = st.correlator.register(method, Waiter { slot: slot.clone(), on_progress: None, task });
@@ -881,7 +881,7 @@ impl Connection {
     }
 
     fn route_progress(&self, params: &JsValue) {
-        let token = Reflect::get(params, &"progressToken".into()).unwrap_or(JsValue::UNDEFINED);
+        let token = Reflect::get(params, &key("progressToken")).unwrap_or(JsValue::UNDEFINED);
         let token = match (token.as_f64(), token.as_string()) {
             (Some(n), _) => RequestId::Number(n as i64),
             (None, Some(s)) => RequestId::String(s),
@@ -901,9 +901,9 @@ impl Connection {
 
     /// A task-augmented request answered with a task (`{ task }`): its callback goes on listening.
     fn keep_task_progress(&self, result: &JsValue, callback: Function, token: RequestId) {
-        let task = Reflect::get(result, &"task".into()).unwrap_or(JsValue::UNDEFINED);
-        let Some(task_id) = Reflect::get(&task, &"taskId".into()).ok().and_then(|id| id.as_string()) else { return };
-        let until = Reflect::get(&task, &"ttl".into()).ok().and_then(|t| t.as_f64()).map_or(f64::INFINITY, |ttl| now_ms() + ttl);
+        let task = Reflect::get(result, &key("task")).unwrap_or(JsValue::UNDEFINED);
+        let Some(task_id) = Reflect::get(&task, &key("taskId")).ok().and_then(|id| id.as_string()) else { return };
+        let until = Reflect::get(&task, &key("ttl")).ok().and_then(|t| t.as_f64()).map_or(f64::INFINITY, |ttl| now_ms() + ttl);
         self.end_task_progress(&task_id);
         self.state.borrow_mut().task_progress.push(TaskProgress { task_id, token, callback, until });
     }
@@ -1139,11 +1139,11 @@ fn with_meta(params: &JsValue, base: &Object) -> JsValue {
         let _ = Object::assign(&copy, params.unchecked_ref());
     }
     let meta = Object::assign(&Object::new(), base);
-    let old = Reflect::get(params, &"_meta".into()).unwrap_or(JsValue::UNDEFINED);
+    let old = Reflect::get(params, &key("_meta")).unwrap_or(JsValue::UNDEFINED);
     if old.is_object() {
         let _ = Object::assign(&meta, old.unchecked_ref());
     }
-    let _ = Reflect::set(&copy, &"_meta".into(), &meta);
+    let _ = Reflect::set(&copy, &key("_meta"), &meta);
     copy.into()
 }
 
@@ -1193,7 +1193,7 @@ fn with_progress_token(params: &JsValue, id: &RequestId) -> JsValue {
         let _ = Object::assign(&copy, params.unchecked_ref());
     }
     let meta = Object::new();
-    let old = Reflect::get(params, &"_meta".into()).unwrap_or(JsValue::UNDEFINED);
+    let old = Reflect::get(params, &key("_meta")).unwrap_or(JsValue::UNDEFINED);
     if old.is_object() {
         let _ = Object::assign(&meta, old.unchecked_ref());
     }
@@ -1201,8 +1201,8 @@ fn with_progress_token(params: &JsValue, id: &RequestId) -> JsValue {
         RequestId::Number(n) => JsValue::from_f64(*n as f64),
         RequestId::String(s) => JsValue::from_str(s),
     };
-    let _ = Reflect::set(&meta, &"progressToken".into(), &token);
-    let _ = Reflect::set(&copy, &"_meta".into(), &meta);
+    let _ = Reflect::set(&meta, &key("progressToken"), &token);
+    let _ = Reflect::set(&copy, &key("_meta"), &meta);
     copy.into()
 }
 
@@ -1214,7 +1214,7 @@ thread_local! {
 /// Where a tab keeps the eras across reloads, so a legacy server is not sent a `server/discover`
 /// it refuses on every page load; absent in workers and some sandboxed frames.
 fn session_storage() -> Option<JsValue> {
-    Reflect::get(&js_sys::global(), &"sessionStorage".into()).ok().filter(|s| s.is_object())
+    Reflect::get(&js_sys::global(), &key("sessionStorage")).ok().filter(|s| s.is_object())
 }
 
 fn storage_call(name: &str, args: &[&str]) -> Option<JsValue> {

@@ -75,7 +75,7 @@ fn fetch_error(e: JsValue) -> Error {
 }
 
 pub fn is_abort(e: &JsValue) -> bool {
-    Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).as_deref() == Some("AbortError")
+    Reflect::get(e, &key("name")).ok().and_then(|n| n.as_string()).as_deref() == Some("AbortError")
 }
 
 /// A readable description of a thrown JS value.
@@ -83,7 +83,7 @@ pub fn describe(e: &JsValue) -> String {
     if let Some(s) = e.as_string() {
         return s;
     }
-    match Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()) {
+    match Reflect::get(e, &key("message")).ok().and_then(|m| m.as_string()) {
         Some(m) => m,
         None => "unknown error".into(),
     }
@@ -104,12 +104,12 @@ impl BodyReader {
     pub async fn next(&mut self) -> Result<Option<Vec<u8>>, Error> {
         let Some(reader) = &self.reader else { return Ok(None) };
         let result = JsFuture::from(reader.read()).await.map_err(fetch_error)?;
-        let done = Reflect::get(&result, &"done".into()).map(|d| d.is_truthy()).unwrap_or(true);
+        let done = Reflect::get(&result, &key("done")).map(|d| d.is_truthy()).unwrap_or(true);
         if done {
             self.reader = None;
             return Ok(None);
         }
-        let value = Reflect::get(&result, &"value".into()).map_err(js_error)?;
+        let value = Reflect::get(&result, &key("value")).map_err(js_error)?;
         Ok(Some(value.dyn_into::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default()))
     }
 

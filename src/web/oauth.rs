@@ -13,7 +13,7 @@ use web_sys::{BroadcastChannel, MessageEvent, Window};
 use super::dpop::Dpop;
 use crate::js::value::{get as field, millis, TIMEOUT_RANGE};
 use super::fetch::{text, Fetcher, HttpRequest};
-use super::json::parse_object;
+use super::json::{key, parse_object};
 use super::listener::EventListener;
 use super::popup::{self, Sight};
 use super::slot::Slot;
@@ -108,7 +108,7 @@ const DELETE: usize = 2;
 impl Store {
     /// `sessionStorage` (this tab, until it closes); unavailable in some sandboxed frames.
     pub fn session() -> Option<Store> {
-        let target = Reflect::get(&js_sys::global(), &"sessionStorage".into()).ok().filter(|s| s.is_object())?;
+        let target = Reflect::get(&js_sys::global(), &key("sessionStorage")).ok().filter(|s| s.is_object())?;
         Some(Store { target, names: ["getItem", "setItem", "removeItem"] })
     }
 
@@ -145,7 +145,7 @@ impl Held {
 
     /// Whether another tab held the lock before this one.
     fn waited(&self) -> bool {
-        self.0.as_ref().is_some_and(|f| Reflect::get(f, &"waited".into()).is_ok_and(|w| w.is_truthy()))
+        self.0.as_ref().is_some_and(|f| Reflect::get(f, &key("waited")).is_ok_and(|w| w.is_truthy()))
     }
 }
 
@@ -713,7 +713,7 @@ async fn ask_user(settings: &Settings, server: &str, issuer: &str, scope: Option
         let _ = js_sys::Reflect::set(&req, &k.into(), v);
     };
     let server_obj = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&server_obj, &"url".into(), &server.into());
+    let _ = js_sys::Reflect::set(&server_obj, &key("url"), &server.into());
     set("server", &server_obj);
     set("issuer", &issuer.into());
     let scopes: js_sys::Array = scope.unwrap_or_default().split_ascii_whitespace().map(JsValue::from_str).collect();
