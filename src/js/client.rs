@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
 
 use super::elicitation::{Delivery, Elicitations, Settings};
-use super::value::{get, object, promise};
+use super::value::{get, object, promise, set};
 use super::error::{invalid_argument, to_js};
 use crate::core::error::{codes as lib_codes, Error};
 use crate::core::jsonrpc::{codes, RpcError};
@@ -113,7 +113,7 @@ impl McpClient {
             let url = url.or_else(|| web_sys::window()?.location().href().ok()).unwrap_or_default();
             let server = auth_link::complete(&auth, &auth_fallback(true), &url).await.map_err(|e| to_js(&e))?;
             let out = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&out, &key("serverUrl"), &server.into());
+            set(&out, "serverUrl", &server.into());
             Ok(out.into())
         })
     }
@@ -256,7 +256,7 @@ impl McpClient {
                 let result = inner.list("tools/list", params, opts).await.map_err(|e| to_js(&e))?;
                 let page = result;
                 inner.check_tools(&page).map_err(|e| to_js(&e))?;
-                let tools = Reflect::get(&page, &key("tools")).unwrap_or(JsValue::UNDEFINED);
+                let tools = get(&page, "tools");
                 for tool in Array::from(&tools).iter() {
                     all.push(&tool);
                 }
@@ -570,10 +570,10 @@ impl Inner {
             let responses = self.fulfil(&get(&result, "inputRequests"), opts.signal.as_ref()).await?;
             let next = Object::new();
             let _ = Object::assign(&next, params.unchecked_ref());
-            let _ = Reflect::set(&next, &key("inputResponses"), &responses);
+            set(&next, "inputResponses", &responses);
             let state = get(&result, "requestState");
             if !state.is_undefined() {
-                let _ = Reflect::set(&next, &key("requestState"), &state);
+                set(&next, "requestState", &state);
             }
             current = next.into();
         }
@@ -659,7 +659,7 @@ impl Inner {
                 }
             }
         }
-        let _ = Reflect::set(page, &key("tools"), &kept);
+        set(page, "tools", &kept);
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::core::error::Error;
+use super::value::set;
 use crate::web::json::key;
 
 #[wasm_bindgen(module = "/src/js/mcp_error.js")]
@@ -18,12 +19,12 @@ pub fn to_js(error: &Error) -> JsValue {
         Error::Rpc(e) | Error::Relayed(e) => e.data.as_ref().and_then(|d| js_sys::JSON::parse(d).ok()).unwrap_or(JsValue::UNDEFINED),
         Error::HttpStatus { status, .. } => {
             let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&o, &key("status"), &(*status).into());
+            set(&o, "status", &(*status).into());
             o.into()
         }
         Error::AuthorizationRequired { status, hint } => {
             let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&o, &key("status"), &(*status).into());
+            set(&o, "status", &(*status).into());
             if let Some(h) = hint {
                 for (key, value) in [
                     ("resourceMetadata", &h.resource_metadata),
@@ -40,14 +41,14 @@ pub fn to_js(error: &Error) -> JsValue {
         }
         Error::CorsHeaderHidden { header } => {
             let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&o, &key("header"), &(*header).into());
+            set(&o, "header", &(*header).into());
             o.into()
         }
         Error::UnsupportedProtocolVersion { offered, received } => {
             let o = js_sys::Object::new();
             let supported: js_sys::Array = offered.iter().map(|v| JsValue::from_str(v)).collect();
-            let _ = js_sys::Reflect::set(&o, &key("supported"), &supported);
-            let _ = js_sys::Reflect::set(&o, &key("received"), &received.into());
+            set(&o, "supported", &supported);
+            set(&o, "received", &received.into());
             o.into()
         }
         _ => JsValue::UNDEFINED,
@@ -57,7 +58,7 @@ pub fn to_js(error: &Error) -> JsValue {
     if error.code() == crate::core::error::codes::URL_ELICITATION_REQUIRED {
         if let Ok(list) = js_sys::Reflect::get(&data, &key("elicitations")) {
             if js_sys::Array::is_array(&list) {
-                let _ = js_sys::Reflect::set(&js, &key("elicitations"), &list);
+                set(&js, "elicitations", &list);
             }
         }
     }

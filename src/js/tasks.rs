@@ -14,6 +14,7 @@ use super::{arg, get, invalid_result, object, promise, to_js, Inner, JsHost, Jso
 use crate::core::error::Error;
 use crate::core::jsonrpc::RpcError;
 use crate::web::connection::{terminal, RequestOptions};
+use crate::js::value::set;
 use crate::web::json::{key, stringify};
 use crate::web::timer::sleep;
 
@@ -74,7 +75,7 @@ impl McpClient {
             let supported = inner.task_tools.borrow().as_ref().is_some_and(|t| t.contains(&get(&params, "name").as_string().unwrap_or_default()));
             if !modern && offered && supported {
                 let task = if ttl.is_undefined() { Object::new().into() } else { object(&[("ttl", ttl)]) };
-                let _ = Reflect::set(&params, &key("task"), &task);
+                set(&params, "task", &task);
             }
             let mut attempt = opts.clone();
             attempt.headers = inner.param_headers(&params).map_err(|e| to_js(&e))?;
@@ -234,8 +235,8 @@ impl McpTask {
                 }
                 let result = result?;
                 let done = state.unchecked_ref::<Object>();
-                let _ = Reflect::set(done, &key("status"), &"completed".into());
-                let _ = Reflect::set(done, &key("result"), &result);
+                set(done, "status", &"completed".into());
+                set(done, "result", &result);
                 return Ok(result);
             }
             // A notification may announce the end without the result; tasks/get must carry it.

@@ -16,6 +16,7 @@ use wasm_bindgen_test::*;
 use web_sys::{AbortController, CustomEvent};
 
 use super::client::McpClient;
+use crate::web::connection::DRAIN_STEP_MS;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -241,8 +242,14 @@ async fn sse_split_mid_crlf_and_mid_utf8_delivers_progress_then_result() {
         let opts = Object::new();
         Reflect::set(&opts, &"onProgress".into(), on_progress.as_ref()).expect("set");
 
+        // The stream ends right after the result: its drain sees that end without a timer step.
+        let drain_steps = TimerTracker::new(DRAIN_STEP_MS);
         let result = call_tool(&client, opts.into()).await.unwrap_or_else(|e| panic!("{how}: callTool rejected: {e:?}"));
         assert_eq!(to_json(&result), json!({ "content": [{ "type": "text", "text": "héllo 😀 wörld" }] }), "{how}");
+        JsFuture::from(sleep_promise(0)).await.expect("sleep");
+        drain_steps.restore();
+        assert_eq!(drain_steps.created(), 0, "{how}: no drain timer for a stream that ended");
+        assert_eq!(server.posts("tools/call")[0]["aborted"], false, "{how}: the drained POST is not aborted");
 
         let id = server.posts("tools/call")[0]["body"]["id"].clone();
         let token = server.posts("tools/call")[0]["body"]["params"]["_meta"]["progressToken"].clone();

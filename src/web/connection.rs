@@ -23,6 +23,7 @@ use super::timer::{now_ms, sleep, yield_now, Deadline};
 use crate::core::auth;
 use crate::core::error::{Error, InvalidMessage};
 use super::json::{key, parse_js_message, parse_message};
+use crate::js::value::{get, set};
 use crate::core::jsonrpc::{self, Correlator, Kind, RequestId, RpcError};
 use crate::core::modern::{self, Era};
 use crate::core::negotiate::{self, Requested};
@@ -128,7 +129,7 @@ const ERROR_BODY_LIMIT: usize = 64 * 1024;
 /// of the microtask queue, then steps of a timer that also stop at `close()`.
 const DRAIN_YIELDS: u32 = 4;
 const DRAIN_STEPS: u32 = 10;
-const DRAIN_STEP_MS: u32 = 100;
+pub(crate) const DRAIN_STEP_MS: u32 = 100;
 
 impl Connection {
     /// Connects and runs the `initialize` handshake; returns the connection and the
@@ -246,7 +247,7 @@ impl Connection {
                         .data
                         .as_deref()
                         .and_then(|d| JSON::parse(d).ok())
-                        .map(|d| Reflect::get(&d, &key("supported")).unwrap_or(JsValue::UNDEFINED))
+                        .map(|d| get(&d, "supported"))
                         .filter(js_sys::Array::is_array)
                         .map(|a| js_sys::Array::from(&a).iter().filter_map(|v| v.as_string()).collect())
                         .unwrap_or_default();
@@ -269,17 +270,16 @@ impl Connection {
                 reason: "supportedVersions does not list 2026-07-28".into(),
             }));
         }
-        let meta = Reflect::get(&result, &key("_meta")).unwrap_or(JsValue::UNDEFINED);
+        let meta = get(&result, "_meta");
         let info = Object::new();
-        let field = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
-        let _ = Reflect::set(&info, &key("protocolVersion"), &modern::VERSION.into());
-        let _ = Reflect::set(&info, &key("capabilities"), &field(&result, "capabilities"));
-        let _ = Reflect::set(&info, &key("serverInfo"), &field(&meta, modern::META_SERVER_INFO));
-        let _ = Reflect::set(&info, &key("instructions"), &field(&result, "instructions"));
+        set(&info, "protocolVersion", &modern::VERSION.into());
+        set(&info, "capabilities", &get(&result, "capabilities"));
+        set(&info, "serverInfo", &get(&meta, modern::META_SERVER_INFO));
+        set(&info, "instructions", &get(&result, "instructions"));
         // ttlMs / cacheScope: a public answer serves every client of this URL, a private one
         // only clients with the same credentials (headers).
-        if let Some(ttl) = field(&result, "ttlMs").as_f64().filter(|t| *t > 0.0) {
-            let private = field(&result, "cacheScope").as_string().as_deref() != Some("public");
+        if let Some(ttl) = get(&result, "ttlMs").as_f64().filter(|t| *t > 0.0) {
+            let private = get(&result, "cacheScope").as_string().as_deref() != Some("public");
             if self.config.cache {
                 cache_discover(&self.config.url, private.then_some(context), crate::web::timer::now_ms() + ttl, info.clone().into());
             }
@@ -347,7 +347,7 @@ impl Connection {
         let caps = Reflect::get(&meta, &modern::META_CAPABILITIES.into()).unwrap_or(JsValue::UNDEFINED);
         let extensions = Object::new();
         let _ = Reflect::set(&extensions, &modern::TASKS_EXTENSION.into(), &Object::new());
-        let _ = Reflect::set(&caps, &key("extensions"), &extensions);
+        set(&caps, "extensions", &extensions);
         *self.meta.borrow_mut() = Some(meta.clone());
         Ok(meta)
     }
@@ -832,7 +832,7 @@ impl Connection {
     }
 
     fn dispatch(self: &Rc<Self>, kind: Kind, message: JsValue) {
-        let field = |name: &'static str| Reflect::get(&message, &key(name)).unwrap_or(JsValue::UNDEFINED);
+        let field = |name: &'static str| get(&message, name);
         let (id, outcome) = match kind {
             Kind::Response { id } => (id, Ok(field("result"))),
             Kind::ErrorResponse { id, error } => (id, Err(Error::Rpc(error))),
@@ -881,7 +881,7 @@ impl Connection {
     }
 
     fn route_progress(&self, params: &JsValue) {
-        let token = Reflect::get(params, &key("progressToken")).unwrap_or(JsValue::UNDEFINED);
+        let token = get(params, "progressToken");
         let token = match (token.as_f64(), token.as_string()) {
             (Some(n), _) => RequestId::Number(n as i64),
             (None, Some(s)) => RequestId::String(s),
@@ -901,9 +901,9 @@ impl Connection {
 
     /// A task-augmented request answered with a task (`{ task }`): its callback goes on listening.
     fn keep_task_progress(&self, result: &JsValue, callback: Function, token: RequestId) {
-        let task = Reflect::get(result, &key("task")).unwrap_or(JsValue::UNDEFINED);
-        let Some(task_id) = Reflect::get(&task, &key("taskId")).ok().and_then(|id| id.as_string()) else { return };
-        let until = Reflect::get(&task, &key("ttl")).ok().and_then(|t| t.as_f64()).map_or(f64::INFINITY, |ttl| now_ms() + ttl);
+        let task = get(result, "task");
+        let Some(task_id) = get(&task, "taskId").as_string() else { return };
+        let until = get(&task, "ttl").as_f64().map_or(f64::INFINITY, |ttl| now_ms() + ttl);
         self.end_task_progress(&task_id);
         self.state.borrow_mut().task_progress.push(TaskProgress { task_id, token, callback, until });
     }
@@ -1139,11 +1139,11 @@ fn with_meta(params: &JsValue, base: &Object) -> JsValue {
         let _ = Object::assign(&copy, params.unchecked_ref());
     }
     let meta = Object::assign(&Object::new(), base);
-    let old = Reflect::get(params, &key("_meta")).unwrap_or(JsValue::UNDEFINED);
+    let old = get(params, "_meta");
     if old.is_object() {
         let _ = Object::assign(&meta, old.unchecked_ref());
     }
-    let _ = Reflect::set(&copy, &key("_meta"), &meta);
+    set(&copy, "_meta", &meta);
     copy.into()
 }
 
@@ -1193,7 +1193,7 @@ fn with_progress_token(params: &JsValue, id: &RequestId) -> JsValue {
         let _ = Object::assign(&copy, params.unchecked_ref());
     }
     let meta = Object::new();
-    let old = Reflect::get(params, &key("_meta")).unwrap_or(JsValue::UNDEFINED);
+    let old = get(params, "_meta");
     if old.is_object() {
         let _ = Object::assign(&meta, old.unchecked_ref());
     }
@@ -1201,8 +1201,8 @@ fn with_progress_token(params: &JsValue, id: &RequestId) -> JsValue {
         RequestId::Number(n) => JsValue::from_f64(*n as f64),
         RequestId::String(s) => JsValue::from_str(s),
     };
-    let _ = Reflect::set(&meta, &key("progressToken"), &token);
-    let _ = Reflect::set(&copy, &key("_meta"), &meta);
+    set(&meta, "progressToken", &token);
+    set(&copy, "_meta", &meta);
     copy.into()
 }
 
