@@ -463,7 +463,7 @@ impl McpClient {
         #[wasm_bindgen(unchecked_param_type = "AddEventListenerOptions | boolean")] options: JsValue,
     ) {
         let target: &JsValue = self.inner.host.events.as_ref();
-        let add: Function = Reflect::get(target, &key("addEventListener")).unwrap_or_default().unchecked_into();
+        let add: Function = get(target, "addEventListener").unchecked_into();
         let _ = add.call3(target, &(&kind).into(), &listener, &options);
         // Modern era: change notifications flow only on a subscriptions/listen stream, opened
         // for the kinds someone listens to.

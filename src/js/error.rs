@@ -3,8 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::core::error::Error;
-use super::value::set;
-use crate::web::json::key;
+use super::value::{get, set};
 
 #[wasm_bindgen(module = "/src/js/mcp_error.js")]
 extern "C" {
@@ -26,14 +25,14 @@ pub fn to_js(error: &Error) -> JsValue {
             let o = js_sys::Object::new();
             set(&o, "status", &(*status).into());
             if let Some(h) = hint {
-                for (key, value) in [
+                for (name, value) in [
                     ("resourceMetadata", &h.resource_metadata),
                     ("scope", &h.scope),
                     ("error", &h.error),
                     ("errorDescription", &h.error_description),
                 ] {
                     if let Some(v) = value {
-                        let _ = js_sys::Reflect::set(&o, &key.into(), &v.into());
+                        set(&o, name, &v.into());
                     }
                 }
             }
@@ -56,10 +55,9 @@ pub fn to_js(error: &Error) -> JsValue {
     let js: JsValue = McpError::new(error.code() as f64, &error.to_string(), &data).into();
     // -32042 (URLElicitationRequiredError): surface the elicitations the app must handle.
     if error.code() == crate::core::error::codes::URL_ELICITATION_REQUIRED {
-        if let Ok(list) = js_sys::Reflect::get(&data, &key("elicitations")) {
-            if js_sys::Array::is_array(&list) {
-                set(&js, "elicitations", &list);
-            }
+        let list = get(&data, "elicitations");
+        if js_sys::Array::is_array(&list) {
+            set(&js, "elicitations", &list);
         }
     }
     js

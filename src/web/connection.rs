@@ -260,8 +260,7 @@ impl Connection {
                 Err(e) => return Err(e),
             }
         };
-        let versions: Option<Vec<String>> = Reflect::get(&result, &key("supportedVersions"))
-            .ok()
+        let versions: Option<Vec<String>> = Some(get(&result, "supportedVersions"))
             .filter(js_sys::Array::is_array)
             .map(|a| js_sys::Array::from(&a).iter().filter_map(|v| v.as_string()).collect());
         if modern::judge_discover(versions.as_deref()) != Era::Modern {
@@ -344,9 +343,9 @@ impl Connection {
         let text = modern::request_meta(&self.config.client_info, &self.config.capabilities);
         let meta: Object = JSON::parse(&text).map_err(|_| Error::InvalidArgument("clientInfo is not JSON".into()))?.unchecked_into();
         // Every request may get a task back (the tasks extension): the binding follows it.
-        let caps = Reflect::get(&meta, &modern::META_CAPABILITIES.into()).unwrap_or(JsValue::UNDEFINED);
+        let caps = get(&meta, modern::META_CAPABILITIES);
         let extensions = Object::new();
-        let _ = Reflect::set(&extensions, &modern::TASKS_EXTENSION.into(), &Object::new());
+        set(&extensions, modern::TASKS_EXTENSION, &Object::new());
         set(&caps, "extensions", &extensions);
         *self.meta.borrow_mut() = Some(meta.clone());
         Ok(meta)
@@ -389,9 +388,8 @@ impl Connection {
         let params = JSON::parse(&params).map_err(|_| Error::InvalidArgument("clientInfo is not JSON".into()))?;
         let opts = RequestOptions { timeout_ms: self.config.connect_timeout_ms, ..Default::default() };
         let result = self.request("initialize", params, opts).await?;
-        let server_version = Reflect::get(&result, &key("protocolVersion"))
-            .ok()
-            .and_then(|v| v.as_string())
+        let server_version = get(&result, "protocolVersion")
+            .as_string()
             .ok_or_else(|| {
                 Error::InvalidMessage(InvalidMessage::Result { method: "initialize".into(), reason: "no protocolVersion string".into() })
             })?;
@@ -446,7 +444,7 @@ impl Connection {
         let slot: Slot<Outcome> = Slot::default();
         let modern = self.is_modern();
         // Only a task-augmented call with a progress callback keeps its progress route past the response.
-        let task = !modern && opts.on_progress.is_some() && Reflect::get(&params, &key("task")).is_ok_and(|t| t.is_object());
+        let task = !modern && opts.on_progress.is_some() && get(&params, "task").is_object();
         let id = {
             let mut st = self.state.borrow_mut();
             let id = st.correlator.register(method, Waiter { slot: slot.clone(), on_progress: None, task });
