@@ -6,7 +6,6 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, CustomEvent, CustomEventInit, EventTarget};
 
 use super::elicitation::{Delivery, Elicitations, Settings};
@@ -14,6 +13,7 @@ use super::value::{get, object, promise, set};
 use super::error::{invalid_argument, to_js};
 use crate::core::error::{codes as lib_codes, Error};
 use crate::core::jsonrpc::{codes, RpcError};
+use crate::web::promise::settled;
 use crate::core::modern;
 use crate::core::schema;
 use crate::core::value::Val;
@@ -1006,7 +1006,7 @@ impl Host for JsHost {
         let events = self.events.clone();
         Box::pin(async move {
             let returned = handler.call1(&JsValue::UNDEFINED, &arg).map_err(app_error)?;
-            let value = JsFuture::from(Promise::resolve(&returned)).await.map_err(app_error)?;
+            let value = settled(&Promise::resolve(&returned)).await.map_err(app_error)?;
             if method == "elicitation/create" {
                 check_elicit_result(&value)?;
                 // Content that breaks the schema is the app's error, not the server's problem:

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::Window;
 
 use super::error::to_js;
@@ -21,6 +21,7 @@ use crate::core::form;
 use crate::core::value::Val;
 use crate::web::json::to_val;
 use crate::web::popup::{self, Outcome, Via, WatchConfig};
+use crate::web::promise::settled;
 use crate::web::slot::Slot;
 use crate::web::timer::now_ms;
 
@@ -231,7 +232,7 @@ impl Elicitations {
         let el = e.clone();
         spawn_local(async move {
             let answer = match handler.call1(&JsValue::UNDEFINED, &req) {
-                Ok(v) => JsFuture::from(Promise::resolve(&v)).await,
+                Ok(v) => settled(&Promise::resolve(&v)).await,
                 Err(e) => Err(e),
             };
             let refusal = match answer {

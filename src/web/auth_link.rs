@@ -5,7 +5,6 @@
 
 use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
 
 use crate::core::auth::BearerHint;
@@ -106,7 +105,7 @@ pub async fn complete(auth: &JsValue, fallback: &JsValue, url: &str) -> Result<S
 /// A promise of the OAuth module; its rejection (an `McpError` there) becomes the same error
 /// here. A module that failed to load at all is a network error.
 async fn wait(p: Promise) -> Result<JsValue, Error> {
-    JsFuture::from(p).await.map_err(|e| {
+    super::promise::settled(&p).await.map_err(|e| {
         let field = |k: &str| Reflect::get(&e, &k.into()).unwrap_or(JsValue::UNDEFINED);
         let message = field("message").as_string().unwrap_or_else(|| "the OAuth module failed".into());
         match field("code").as_f64() {

@@ -29,6 +29,12 @@ export async function acquire(name) {
   return waited;
 }
 
+// Calls `done(id, true, value)` or `done(id, false, error)` once `promise` settles: wasm awaits
+// every promise through this one callback (see src/web/promise.rs).
+export function whenSettled(promise, id, done) {
+  promise.then((value) => done(id, true, value), (error) => done(id, false, error));
+}
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 // A whole body as one string, read here rather than chunk by chunk through wasm (each chunk

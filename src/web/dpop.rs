@@ -4,22 +4,23 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Uint8Array};
+use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::Response;
 
 use super::fetch;
 use super::oauth::{random, sha256, unavailable};
+use super::promise::settled;
 use crate::core::dpop::{self as core, Claims};
 use crate::core::error::Error;
 use crate::core::oauth::base64url;
 
 #[wasm_bindgen(module = "/src/web/browser.js")]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = dpopKey)]
-    async fn dpop_key() -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = dpopSign)]
-    async fn dpop_sign(key: &JsValue, input: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = dpopKey)]
+    fn dpop_key() -> Promise;
+    #[wasm_bindgen(js_name = dpopSign)]
+    fn dpop_sign(key: &JsValue, input: &str) -> Promise;
 }
 
 pub struct Dpop {
@@ -31,7 +32,7 @@ pub struct Dpop {
 
 impl Dpop {
     pub async fn new() -> Result<Dpop, Error> {
-        let made: Array = dpop_key().await.map_err(|_| unavailable())?.unchecked_into();
+        let made: Array = settled(&dpop_key()).await.map_err(|_| unavailable())?.unchecked_into();
         let coordinate = |i| made.get(i).as_string().unwrap_or_default();
         Ok(Dpop { key: made.get(0), header: core::header(&coordinate(1), &coordinate(2)), nonces: RefCell::default() })
     }
@@ -49,7 +50,7 @@ impl Dpop {
         let jti = base64url(&random::<16>());
         let iat = (super::timer::now_ms() / 1000.0) as u64;
         let input = core::signing_input(&self.header, &Claims { jti: &jti, method, url, iat, ath: ath.as_deref(), nonce: nonce.as_deref() });
-        let signature = dpop_sign(&self.key, &input).await.map_err(|_| unavailable())?;
+        let signature = settled(&dpop_sign(&self.key, &input)).await.map_err(|_| unavailable())?;
         Ok(core::proof(&input, &Uint8Array::new(&signature).to_vec()))
     }
 

@@ -6,11 +6,11 @@ use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader, Response};
 
 use crate::core::error::Error;
 use crate::web::json::key;
+use crate::web::promise::settled;
 
 /// The fetch implementation in use: the global one, or the app's `fetch` option.
 #[derive(Clone, Default)]
@@ -55,7 +55,7 @@ impl Fetcher {
             last.1.clone()
         };
         let promise = send(&custom, &url, &key(req.method), &lines, &body, req.signal).map_err(|e| Error::InvalidArgument(describe(&e)))?;
-        let value = JsFuture::from(promise).await.map_err(fetch_error)?;
+        let value = settled(&promise).await.map_err(fetch_error)?;
         value
             .dyn_into::<Response>()
             .map_err(|_| Error::InvalidArgument("the fetch option returned something that is not a Response".into()))
@@ -103,7 +103,7 @@ impl BodyReader {
     /// The next chunk, or `None` at the end of the body.
     pub async fn next(&mut self) -> Result<Option<Vec<u8>>, Error> {
         let Some(reader) = &self.reader else { return Ok(None) };
-        let result = JsFuture::from(reader.read()).await.map_err(fetch_error)?;
+        let result = settled(&reader.read()).await.map_err(fetch_error)?;
         let done = Reflect::get(&result, &key("done")).map(|d| d.is_truthy()).unwrap_or(true);
         if done {
             self.reader = None;
@@ -185,8 +185,8 @@ impl Drop for SetOnDrop {
 
 #[wasm_bindgen(module = "/src/web/browser.js")]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = readText)]
-    async fn read_text(response: &Response, limit: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = readText)]
+    fn read_text(response: &Response, limit: f64) -> Promise;
     #[wasm_bindgen(catch)]
     fn send(custom: &JsValue, url: &JsValue, method: &JsValue, lines: &str, body: &JsValue, signal: Option<&AbortSignal>) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = header)]
@@ -196,7 +196,7 @@ extern "C" {
 /// The whole body as a JS string, at most `limit` bytes of UTF-8, without a byte of it
 /// passing through wasm memory.
 pub async fn bounded_text(response: &Response, limit: usize) -> Result<JsValue, Error> {
-    let text = read_text(response, limit as f64).await.map_err(fetch_error)?;
+    let text = settled(&read_text(response, limit as f64)).await.map_err(fetch_error)?;
     match text.as_bool() {
         _ if text.is_null() => Err(Error::MessageTooLarge { limit }),
         Some(_) => Err(Error::Parse("the body is not UTF-8".into())),
@@ -207,7 +207,7 @@ pub async fn bounded_text(response: &Response, limit: usize) -> Result<JsValue, 
 /// The whole body as a JS string, decoded by the browser.
 pub async fn text(response: &Response) -> Result<JsValue, Error> {
     let promise = response.text().map_err(js_error)?;
-    JsFuture::from(promise).await.map_err(fetch_error)
+    settled(&promise).await.map_err(fetch_error)
 }
 
 /// A response header, with the CORS situation made explicit: a cross-origin response only

@@ -21,5 +21,6 @@ pub mod listener;
 #[cfg(any(feature = "oauth-module", feature = "oauth-bundled"))]
 pub mod oauth;
 pub mod popup;
+pub mod promise;
 pub mod slot;
 pub mod timer;

@@ -7,10 +7,10 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MessageEvent, Window};
 
 use super::dpop::Dpop;
+use super::promise::settled;
 use crate::js::value::{get as field, millis, TIMEOUT_RANGE};
 use super::fetch::{text, Fetcher, HttpRequest};
 use super::json::{key, parse_object};
@@ -123,7 +123,7 @@ impl Store {
         let args: Array = args.iter().map(|a| JsValue::from_str(a)).collect();
         let v = f.apply(&self.target, &args).ok()?;
         match v.dyn_into::<Promise>() {
-            Ok(p) => JsFuture::from(p).await.ok(),
+            Ok(p) => settled(&p).await.ok(),
             Err(v) => Some(v),
         }
     }
@@ -175,7 +175,7 @@ pub(super) fn random<const N: usize>() -> [u8; N] {
 
 pub(super) async fn sha256(data: &[u8]) -> Result<[u8; 32], Error> {
     let promise = digest("SHA-256", &Uint8Array::from(data)).map_err(|_| unavailable())?;
-    let buffer = JsFuture::from(promise).await.map_err(|_| unavailable())?;
+    let buffer = settled(&promise).await.map_err(|_| unavailable())?;
     let mut out = [0u8; 32];
     Uint8Array::new(&buffer).copy_to(&mut out);
     Ok(out)
@@ -742,7 +742,7 @@ async fn ask_user(settings: &Settings, server: &str, issuer: &str, scope: Option
             if let Ok(p) = v.dyn_into::<Promise>() {
                 let slot = pending.callback.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = JsFuture::from(p).await {
+                    if let Err(e) = settled(&p).await {
                         slot.complete(Err(denied(&super::fetch::describe(&e))));
                     }
                 });

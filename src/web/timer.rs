@@ -4,7 +4,6 @@ use std::cell::RefCell;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
@@ -23,12 +22,21 @@ pub async fn sleep(ms: u32) {
     let promise = Promise::new(&mut |resolve, _| {
         set_timeout(&resolve, ms as f64);
     });
-    let _ = JsFuture::from(promise).await;
+    let _ = super::promise::settled(&promise).await;
 }
 
-/// Resolves once the microtasks queued before it have run: a wait with no timer.
-pub async fn yield_now() {
-    let _ = JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await;
+/// Resolves on a later turn of the microtask queue, with no timer and no promise: the task
+/// wakes itself, and the executor runs a woken task on a fresh microtask.
+pub fn yield_now() -> impl std::future::Future<Output = ()> {
+    let mut yielded = false;
+    std::future::poll_fn(move |cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
 }
 
 /// Runs a callback once after a delay, unless dropped first: dropping clears the timer.
