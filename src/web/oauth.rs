@@ -131,8 +131,7 @@ impl Store {
 
 #[wasm_bindgen(module = "/src/web/browser.js")]
 extern "C" {
-    #[wasm_bindgen(catch)]
-    async fn acquire(name: &str) -> Result<JsValue, JsValue>;
+    fn acquire(name: &str) -> Promise;
 }
 
 /// A Web Lock this tab holds until the value is dropped.
@@ -140,7 +139,7 @@ struct Held(Option<Function>);
 
 impl Held {
     async fn acquire(name: &str) -> Held {
-        Held(acquire(name).await.ok().and_then(|f| f.dyn_into().ok()))
+        Held(settled(&acquire(name)).await.ok().and_then(|f| f.dyn_into().ok()))
     }
 
     /// Whether another tab held the lock before this one.
