@@ -170,7 +170,7 @@ fn is_email(s: &str) -> bool {
     let mut parts = s.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else { return false };
     !local.is_empty()
-        && domain.contains('.')
+        && domain.as_bytes().contains(&b'.')
         && domain.split('.').all(|l| !l.is_empty())
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }

@@ -153,7 +153,7 @@ impl Parser {
             }
             b"event" => self.event = value.into_owned(),
             b"id" => {
-                if !value.contains('\0') {
+                if !value.as_bytes().contains(&0) {
                     self.id_buffer = Some(value.into_owned());
                 }
             }
