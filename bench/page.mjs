@@ -105,7 +105,9 @@ function rawAdapter() {
 // ------------------------------------------------------------------------------------------------
 // The in-memory server: a fetch that answers from prepared responses, without any network.
 // Only the request id is spliced in. Tool names select the response:
-//   small       JSON, {"content":[{"type":"text","text":"Echo: hello"}]}
+//   small       JSON, {"content":[{"type":"text","text":"Echo: hello"}]}, without Content-Length (as
+//               Node's http sends a body written after writeHead, the SDK server's JSON mode)
+//   small-cl    the same with Content-Length (as most Python and Rust servers send it)
 //   small-sse   the same as one SSE event
 //   events-sse  99 notifications/message events, then the small result (one chunk per event)
 //   big         JSON, a 1 MiB text result, delivered in 64 KiB chunks
@@ -149,6 +151,7 @@ function makeMockFetch() {
       },
     });
   const json = (body) => new Response(body, { status: 200, headers: jsonHeaders });
+  const sized = (body) => new Response(body, { status: 200, headers: { ...jsonHeaders, "content-length": String(enc.encode(body).length) } });
   const sse = (body) => new Response(body, { status: 200, headers: sseHeaders });
 
   return function mockFetch(input, init = {}) {
@@ -174,6 +177,8 @@ function makeMockFetch() {
       switch (msg.params?.name) {
         case "small":
           return Promise.resolve(json(`${head},"result":${smallResult}}`));
+        case "small-cl":
+          return Promise.resolve(sized(`${head},"result":${smallResult}}`));
         case "small-sse":
           return Promise.resolve(sse(`event: message\ndata: ${head},"result":${smallResult}}\n\n`));
         case "events-sse": {
@@ -320,6 +325,7 @@ const bench = {
     const out = { connectUs: connectMs * 1000 };
     for (const [key, tool, n, unit] of [
       ["smallJsonUs", "small", cfg.calls, 1000],
+      ["smallJsonLengthUs", "small-cl", cfg.calls, 1000],
       ["smallSseUs", "small-sse", cfg.calls, 1000],
       ["eventsSseUs", "events-sse", cfg.eventCalls, 1000],
       ["bigJsonMs", "big", cfg.bigReps, 1],

@@ -349,6 +349,7 @@ function renderReport({ size, results, browserVersion, seconds }) {
   section("In-memory fetch: prepared responses, no network (the library's own cost)");
   metric(mock, "connect, µs", "connectUs", 0);
   metric(mock, "`tools/call`, JSON response, µs per call", "smallJsonUs", 1);
+  metric(mock, "`tools/call`, JSON response with Content-Length, µs per call", "smallJsonLengthUs", 1);
   metric(mock, "`tools/call`, SSE response (1 event), µs per call", "smallSseUs", 1);
   metric(mock, "  above the floor (JSON), µs per call", "smallJsonUs", 1, (x) => x - mock.raw.smallJsonUs);
   metric(mock, "  above the floor (SSE), µs per call", "smallSseUs", 1, (x) => x - mock.raw.smallSseUs);
@@ -392,7 +393,7 @@ function renderReport({ size, results, browserVersion, seconds }) {
     `- Real server: ${REAL.connects} connects per round (median), ${REAL.warmup} warm-up calls, then ${REAL.calls} sequential echo calls (p50/p90); ` +
       `${REAL.batches} batches of ${REAL.concurrency} concurrent calls; ${REAL.bigReps} 1 MiB echoes (median). Timer resolution in the page is 0.1 ms.`,
     `- In-memory fetch: ${MOCK.calls} calls per round (${MOCK.eventCalls} for the 100-event stream, ${MOCK.bigReps} for 1 MiB, ${MOCK.connects} connects) in ${MOCK.blocks} timed blocks; a round's figure is the median block mean; ` +
-      "responses are prepared once and only the request id is spliced in; 1 MiB bodies arrive in 64 KiB chunks, the 100-event stream one chunk per event. " +
+      "responses are prepared once and only the request id is spliced in; JSON responses carry no Content-Length (as Node's http sends a body written after `writeHead`), except in the row that says so; 1 MiB bodies arrive in 64 KiB chunks, the 100-event stream one chunk per event. " +
       "The floor is a bare `fetch` + `JSON.parse` loop through the same in-memory fetch, so the rows \"above the floor\" are what each library adds.",
     `- Memory: each client on a fresh page (run first, before the timed rounds); DevTools \`HeapProfiler.collectGarbage\` (twice), then \`Runtime.getHeapUsage\` of that page. ` +
       `The ${MEMORY_CALLS} calls run ${MEMORY_IN_FLIGHT} at a time. The page also holds the benchmark code and the in-memory fetch's prepared responses, the same for every client ` +
