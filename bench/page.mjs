@@ -151,7 +151,8 @@ function makeMockFetch() {
       },
     });
   const json = (body) => new Response(body, { status: 200, headers: jsonHeaders });
-  const sized = (body) => new Response(body, { status: 200, headers: { ...jsonHeaders, "content-length": String(enc.encode(body).length) } });
+  // The bodies are ASCII: their length in bytes is their length in characters.
+  const sized = (body) => new Response(body, { status: 200, headers: { ...jsonHeaders, "content-length": String(body.length) } });
   const sse = (body) => new Response(body, { status: 200, headers: sseHeaders });
 
   return function mockFetch(input, init = {}) {

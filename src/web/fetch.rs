@@ -204,7 +204,9 @@ pub async fn bounded_text(response: &Response, limit: usize) -> Result<JsValue, 
     }
 }
 
-/// The whole body as a JS string, decoded by the browser.
+/// The whole body as a JS string, decoded by the browser: OAuth's small documents (the
+/// connection reads its messages with [`bounded_text`]).
+#[cfg(any(feature = "oauth-module", feature = "oauth-bundled"))]
 pub async fn text(response: &Response) -> Result<JsValue, Error> {
     let promise = response.text().map_err(js_error)?;
     settled(&promise).await.map_err(fetch_error)

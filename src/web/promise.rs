@@ -32,9 +32,10 @@ struct Entries {
 }
 
 impl Entries {
-    fn release(&mut self, id: u32) {
-        self.all[id as usize] = Entry::Free;
+    /// Frees an entry for the next promise; returns what it held.
+    fn release(&mut self, id: u32) -> Entry {
         self.free.push(id);
+        std::mem::replace(&mut self.all[id as usize], Entry::Free)
     }
 }
 
@@ -46,16 +47,13 @@ thread_local! {
 fn settle(id: u32, ok: bool, value: JsValue) {
     let waker = ENTRIES.with(|e| {
         let mut e = e.borrow_mut();
-        match std::mem::replace(&mut e.all[id as usize], Entry::Free) {
-            Entry::Waiting(waker) => {
-                e.all[id as usize] = Entry::Settled(if ok { Ok(value) } else { Err(value) });
-                waker
-            }
-            _ => {
-                e.release(id);
-                None
-            }
-        }
+        let Entry::Waiting(waker) = &mut e.all[id as usize] else {
+            e.release(id); // abandoned: nobody waits for the outcome
+            return None;
+        };
+        let waker = waker.take();
+        e.all[id as usize] = Entry::Settled(if ok { Ok(value) } else { Err(value) });
+        waker
     });
     // Outside the borrow: waking only queues the task, but keep the rule simple.
     if let Some(w) = waker {
@@ -105,9 +103,7 @@ impl Future for Settled {
                 *waker = Some(cx.waker().clone());
                 return None;
             }
-            let entry = std::mem::replace(&mut e.all[id as usize], Entry::Free);
-            e.free.push(id);
-            match entry {
+            match e.release(id) {
                 Entry::Settled(outcome) => Some(outcome),
                 _ => None,
             }
@@ -131,7 +127,7 @@ impl Drop for Settled {
             let mut e = e.borrow_mut();
             match e.all[self.id as usize] {
                 Entry::Waiting(_) => e.all[self.id as usize] = Entry::Abandoned,
-                _ => e.release(self.id),
+                _ => drop(e.release(self.id)),
             }
         });
     }
